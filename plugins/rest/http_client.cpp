@@ -1,0 +1,347 @@
+#include "http_client.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <typeinfo>
+#include <utility>
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Timespan.h>
+
+#include "codec.hpp"
+#include "taoslink/error.hpp"
+#include "taoslink/version.hpp"
+#include "tls.hpp"
+
+namespace taoslink::rest {
+
+namespace {
+
+// Poco writes with plain send(2), so a write to a connection the server has closed raises
+// SIGPIPE, which kills a process that did not ignore it (Python ignores it; C++ programs often
+// don't). Like libpq, block SIGPIPE in this thread for the duration of a request and swallow one
+// raised meanwhile, leaving the process's signal disposition alone.
+class SigpipeGuard {
+public:
+    SigpipeGuard() noexcept {
+        sigset_t block;
+        sigemptyset(&block);
+        sigaddset(&block, SIGPIPE);
+        active_ = pthread_sigmask(SIG_BLOCK, &block, &old_) == 0;
+        if (!active_) return;
+        sigset_t pending;
+        sigemptyset(&pending);
+        was_pending_ = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    }
+    ~SigpipeGuard() {
+        if (!active_) return;
+        if (!was_pending_) {
+            sigset_t pending;
+            sigemptyset(&pending);
+            if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
+                sigset_t only;
+                sigemptyset(&only);
+                sigaddset(&only, SIGPIPE);
+                const timespec zero{0, 0};
+                while (sigtimedwait(&only, nullptr, &zero) < 0 && errno == EINTR) {
+                }
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    SigpipeGuard(const SigpipeGuard&) = delete;
+    SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+private:
+    sigset_t old_{};
+    bool active_ = false;
+    bool was_pending_ = false;
+};
+
+enum class Phase { Connect, Send, Receive, Body };
+
+std::string seconds_text(std::chrono::microseconds us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(us.count()) / 1e6);
+    return buf;
+}
+
+template <class E>
+bool is(const Poco::Exception& e) {
+    return dynamic_cast<const E*>(&e) != nullptr;
+}
+
+// A reused keep-alive connection the server closed while it sat idle fails like this, before
+// any byte of the response; sending again on a fresh connection is safe.
+bool stale_connection(const Poco::Exception& e) {
+    if (is<Poco::TimeoutException>(e)) return false;
+    if (is<Poco::Net::NoMessageException>(e) || is<Poco::Net::ConnectionResetException>(e) ||
+        is<Poco::Net::ConnectionAbortedException>(e) || is<Poco::Net::SSLConnectionUnexpectedlyClosedException>(e)) {
+        return true;
+    }
+    // EPIPE and friends surface as plain IOException/NetException.
+    return typeid(e) == typeid(Poco::IOException) || typeid(e) == typeid(Poco::Net::NetException);
+}
+
+}  // namespace
+
+// One keep-alive connection. Wraps a Poco session type to reach the raw, buffered reads of
+// HTTPSession: Poco's own body streams silently stop at a premature EOF, which would turn a
+// truncated chunked body into a short, "complete" one.
+class HttpClient::Session {
+public:
+    virtual ~Session() = default;
+    virtual Poco::Net::HTTPClientSession& http() = 0;
+    virtual void open() = 0;
+    /// Up to `n` bytes of the body; 0 at EOF.
+    virtual int read_some(char* buf, std::streamsize n) = 0;
+    /// One byte, or -1 at EOF.
+    virtual int read_byte() = 0;
+    unsigned requests = 0;
+};
+
+namespace {
+
+template <class Base>
+class SessionImpl final : public Base, public HttpClient::Session {
+public:
+    template <class... Args>
+    explicit SessionImpl(Args&&... args) : Base(std::forward<Args>(args)...) {}
+    Poco::Net::HTTPClientSession& http() override { return *this; }
+    void open() override {
+        if (!this->connected()) this->reconnect();
+    }
+    int read_some(char* buf, std::streamsize n) override {
+        try {
+            return this->read(buf, n);
+        } catch (const Poco::Net::SSLConnectionUnexpectedlyClosedException&) {
+            return 0;
+        }
+    }
+    int read_byte() override {
+        try {
+            return this->get();
+        } catch (const Poco::Net::SSLConnectionUnexpectedlyClosedException&) {
+            return -1;
+        }
+    }
+};
+
+using PlainSession = SessionImpl<Poco::Net::HTTPClientSession>;
+using TlsSession = SessionImpl<Poco::Net::HTTPSClientSession>;
+
+[[noreturn]] void truncated(const std::string& label, const std::string& what) {
+    throw ConnectionError(code::BrokenLink, "Connection to " + label + " broken: the server closed it " + what);
+}
+
+std::string read_line(HttpClient::Session& s, const std::string& label) {
+    std::string line;
+    for (;;) {
+        const int c = s.read_byte();
+        if (c < 0) truncated(label, "in the middle of a chunked response body");
+        if (c == '\n') break;
+        line += static_cast<char>(c);
+        if (line.size() > 4096) throw ProtocolError("invalid HTTP response from " + label + ": chunk header too long");
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+void read_exact(HttpClient::Session& s, std::string& out, std::size_t n, const std::string& label, const char* what) {
+    std::size_t at = out.size();
+    out.resize(at + n);
+    while (n > 0) {
+        const std::streamsize want = n > (1u << 30) ? (1 << 30) : static_cast<std::streamsize>(n);
+        const int got = s.read_some(out.data() + at, want);
+        if (got <= 0) truncated(label, what);
+        at += static_cast<std::size_t>(got);
+        n -= static_cast<std::size_t>(got);
+    }
+}
+
+std::string read_chunked(HttpClient::Session& s, const std::string& label) {
+    std::string body;
+    for (;;) {
+        const std::string line = read_line(s, label);
+        std::size_t size = 0, i = 0;
+        for (; i < line.size(); ++i) {
+            const char c = line[i];
+            int v;
+            if (c >= '0' && c <= '9') v = c - '0';
+            else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+            else break;
+            if (size > (std::size_t(1) << 40)) throw ProtocolError("invalid HTTP response from " + label + ": chunk too large");
+            size = size * 16 + static_cast<std::size_t>(v);
+        }
+        if (i == 0 || (i < line.size() && line[i] != ';' && line[i] != ' ' && line[i] != '\t')) {
+            throw ProtocolError("invalid HTTP response from " + label + ": bad chunk header");
+        }
+        if (size == 0) {
+            while (!read_line(s, label).empty()) {
+            }  // trailers, up to the empty line
+            return body;
+        }
+        read_exact(s, body, size, label, "in the middle of a chunked response body");
+        if (!read_line(s, label).empty()) throw ProtocolError("invalid HTTP response from " + label + ": bad chunk end");
+    }
+}
+
+}  // namespace
+
+HttpClient::HttpClient(const RestOptions& o, Endpoint endpoint)
+    : endpoint_(std::move(endpoint)),
+      label_(endpoint_label(endpoint_)),
+      tls_(o.tls),
+      connect_timeout_(o.connect_timeout),
+      read_timeout_(o.read_timeout),
+      max_idle_(o.max_idle) {
+    switch (o.auth) {
+        case AuthMode::Basic: authorization_ = "Basic " + base64_encode(o.user + ":" + o.password); break;
+        case AuthMode::BearerToken: authorization_ = "Bearer " + o.token; break;
+        case AuthMode::CloudToken: break;  // ?token= on every URL
+    }
+    if (tls_) context_ = make_client_context(endpoint_.host, o.tls_verify, o.ca_file);
+}
+
+HttpClient::~HttpClient() { close(); }
+
+void HttpClient::close() noexcept {
+    std::vector<std::unique_ptr<Session>> idle;
+    {
+        std::lock_guard lock(mu_);
+        closed_ = true;
+        idle.swap(idle_);
+    }
+    for (auto& s : idle) {
+        try {
+            s->http().reset();
+        } catch (...) {
+        }
+    }
+}
+
+std::unique_ptr<HttpClient::Session> HttpClient::open_session() {
+    std::unique_ptr<Session> s;
+    if (tls_) s = std::make_unique<TlsSession>(endpoint_.host, endpoint_.port, context_);
+    else s = std::make_unique<PlainSession>(endpoint_.host, endpoint_.port);
+    auto& h = s->http();
+    h.setKeepAlive(true);
+    const Poco::Timespan read(read_timeout_.count());
+    h.setTimeout(Poco::Timespan(connect_timeout_.count()), read, read);
+    return s;
+}
+
+std::unique_ptr<HttpClient::Session> HttpClient::acquire() {
+    {
+        std::lock_guard lock(mu_);
+        if (closed_) throw ConnectionError(code::ConnectionClosed, "the connection to " + label_ + " is closed");
+        if (!idle_.empty()) {
+            auto s = std::move(idle_.back());
+            idle_.pop_back();
+            return s;
+        }
+    }
+    return open_session();
+}
+
+void HttpClient::release(std::unique_ptr<Session> s) {
+    std::lock_guard lock(mu_);
+    if (!closed_ && idle_.size() < max_idle_) idle_.push_back(std::move(s));
+}
+
+HttpResponse HttpClient::post(const HttpRequest& req) {
+    using Poco::Net::HTTPMessage;
+    using Poco::Net::HTTPRequest;
+    SigpipeGuard sigpipe;
+    take_verify_error();
+    for (int attempt = 0;; ++attempt) {
+        std::unique_ptr<Session> s = acquire();
+        const bool reused = s->requests > 0;
+        Phase phase = Phase::Connect;
+        try {
+            s->open();
+            phase = Phase::Send;
+            HTTPRequest hr(HTTPRequest::HTTP_POST, req.target, HTTPMessage::HTTP_1_1);
+            hr.setContentType(req.content_type);
+            hr.setContentLength64(static_cast<Poco::Int64>(req.body.size()));
+            hr.setKeepAlive(true);
+            hr.set("User-Agent", "taoslink/" TAOSLINK_VERSION);
+            if (!authorization_.empty()) hr.set("Authorization", authorization_);
+            std::ostream& os = s->http().sendRequest(hr);
+            os.write(req.body.data(), static_cast<std::streamsize>(req.body.size()));
+            phase = Phase::Receive;
+            Poco::Net::HTTPResponse resp;
+            s->http().receiveResponse(resp);  // also rethrows a failure while sending
+            phase = Phase::Body;
+
+            HttpResponse out;
+            out.status = static_cast<int>(resp.getStatus());
+            out.reason = resp.getReason();
+            bool reusable = resp.getKeepAlive();
+            if (out.status < 200 || out.status == 204 || out.status == 304) {
+                // no body
+            } else if (resp.getChunkedTransferEncoding()) {
+                out.body = read_chunked(*s, label_);
+            } else if (resp.hasContentLength()) {
+                const auto n = resp.getContentLength64();
+                if (n < 0) throw ProtocolError("invalid HTTP response from " + label_ + ": bad Content-Length");
+                out.body.reserve(static_cast<std::size_t>(n));
+                read_exact(*s, out.body, static_cast<std::size_t>(n), label_,
+                           "before the end of the response body (Content-Length)");
+            } else {
+                // Delimited by the end of the connection: nothing tells a truncated body apart.
+                char buf[16384];
+                for (int n; (n = s->read_some(buf, sizeof buf)) > 0;) out.body.append(buf, static_cast<std::size_t>(n));
+                reusable = false;
+            }
+            ++s->requests;
+            if (reusable) release(std::move(s));
+            return out;
+        } catch (const Poco::Exception& e) {
+            s.reset();
+            if (attempt == 0 && reused && (phase == Phase::Send || phase == Phase::Receive) && stale_connection(e)) {
+                continue;  // the idle connection was closed by the server: once more, on a new one
+            }
+            const std::string text = e.displayText();
+            if (is<Poco::TimeoutException>(e)) {
+                if (phase == Phase::Connect) {
+                    throw TimeoutError(code::RpcTimeout,
+                                       "Timed out connecting to " + label_ + " (connect timeout " + seconds_text(connect_timeout_) + ")");
+                }
+                throw TimeoutError(code::RpcTimeout, "Timed out waiting for " + label_ + " (read timeout " +
+                                                         seconds_text(read_timeout_) + ")");
+            }
+            if (is<Poco::Net::ConnectionRefusedException>(e) || is<Poco::Net::DNSException>(e) ||
+                is<Poco::Net::InvalidAddressException>(e) || (phase == Phase::Connect && !is<Poco::Net::SSLException>(e))) {
+                throw ConnectionError(code::NetworkUnavailable, "Unable to establish connection to " + label_ + ": " + text);
+            }
+            if (is<Poco::Net::SSLConnectionUnexpectedlyClosedException>(e) && phase != Phase::Connect) {
+                throw ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + text);
+            }
+            if (is<Poco::Net::SSLException>(e)) {
+                const std::string why = take_verify_error();
+                throw ConnectionError(code::TlsError,
+                                      "TLS error with " + label_ + ": " + text + (why.empty() ? "" : " (" + why + ")"));
+            }
+            if (is<Poco::Net::NoMessageException>(e)) {
+                throw ConnectionError(code::BrokenLink,
+                                      "Connection to " + label_ + " broken: the server closed it without a response");
+            }
+            if (is<Poco::Net::MessageException>(e) || is<Poco::Net::HTTPException>(e)) {
+                throw ProtocolError("invalid HTTP response from " + label_ + ": " + text);
+            }
+            throw ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + text);
+        }
+    }
+}
+
+}  // namespace taoslink::rest

@@ -1,0 +1,34 @@
+// The Result of one /rest/sql request: a decoded JSON body served as blocks.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "json_decoder.hpp"
+#include "taoslink/connection.hpp"
+
+namespace taoslink::rest {
+
+/// A REST result. The body was read completely by the time the result exists; next_block()
+/// decodes it lazily, SqlResponseDecoder::kBlockRows rows at a time. Not thread-safe.
+class RestResult final : public Result {
+public:
+    /// Decodes the header of `body` (see SqlResponseDecoder for what it throws).
+    explicit RestResult(std::string body, std::size_t block_rows = SqlResponseDecoder::kBlockRows);
+
+    const Fields& fields() const override { return decoder_.fields(); }
+    Precision precision() const override { return decoder_.precision(); }
+    std::int64_t affected_rows() const override { return decoder_.affected_rows(); }
+    std::shared_ptr<const Block> next_block() override;
+    void close() noexcept override;
+
+private:
+    SqlResponseDecoder decoder_;
+    bool closed_ = false;
+};
+
+/// Decodes a complete /rest/sql body into a Result (for tests and the bench).
+std::unique_ptr<Result> decode_sql_response(std::string body, std::size_t block_rows = SqlResponseDecoder::kBlockRows);
+
+}  // namespace taoslink::rest
