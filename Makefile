@@ -51,7 +51,7 @@ venv: $(STAMPS)/venv
 $(STAMPS)/venv-taospy: $(STAMPS)/apt
 	[ -x $(VENV_TAOSPY)/bin/python ] || $(PYTHON3) -m venv $(VENV_TAOSPY)
 	$(VENV_TAOSPY)/bin/python -m pip install -q --upgrade pip
-	$(VENV_TAOSPY)/bin/python -m pip install -q taospy pytest
+	$(VENV_TAOSPY)/bin/python -m pip install -q taospy taos-ws-py pytest
 	touch $@
 
 # --- C++ build (plain CMake: what C++ users get) ------------------------------------------------

@@ -1,4 +1,4 @@
-"""taossim: a loopback taosAdapter (TDengine REST) simulator for client tests.
+"""taossim: a loopback taosAdapter (TDengine REST + /ws) simulator for client tests.
 
 Pure standard library.  Layout, one idea per module:
   server    HTTP/1.1 transport (keep-alive, chunked, gzip, faults)
@@ -8,6 +8,7 @@ Pure standard library.  Layout, one idea per module:
   store     catalogue + columnar data;  generate: synthetic tables
   render    JSON value rendering;  rawblock: raw block encoder (for /ws, TMQ)
   cache     pre-encoded SELECT bodies;  errors, types: codes and type table
+  websocket RFC 6455 handshake/frames;  ws_session, ws_sql, ws_stmt: the /ws actions
 """
 
 from .app import App

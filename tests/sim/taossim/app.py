@@ -52,6 +52,10 @@ class App:
             if parts[1] == "login" and n == 4 and m == "GET" and parts[2] and parts[3]:
                 return self.rest.login(req, parts[2], parts[3])
             return NOT_FOUND
+        if req.path == "/ws" and m == "GET":
+            # upgrades never reach here (server.py takes them); gorilla refuses the rest
+            from .websocket import check_upgrade
+            return check_upgrade(req)
         if req.path == "/-/ping" and m in ("GET", "HEAD"):
             return Response(200, {}, b"")
         if n == 3 and parts[0] == "-" and parts[1] == "sim":

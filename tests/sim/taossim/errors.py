@@ -9,6 +9,8 @@ way the adapter does, whatever module raised it.
 TSC_INVALID_OPERATION = 0x0200
 TSC_SQL_SYNTAX_ERROR = 0x0216
 TSC_VALUE_OUT_OF_RANGE = 0x0224
+TSC_STMT_API_ERROR = 0x022A
+TSC_STMT_TBNAME_ERROR = 0x022B
 MND_USER_NOT_EXIST = 0x0351
 MND_AUTH_FAILURE = 0x0357
 MND_STB_ALREADY_EXIST = 0x0360
@@ -55,6 +57,8 @@ MESSAGES = {
     TSC_INVALID_OPERATION: "Invalid operation",
     TSC_SQL_SYNTAX_ERROR: "Syntax error in SQL",
     TSC_VALUE_OUT_OF_RANGE: "Value out of range",
+    TSC_STMT_API_ERROR: "Stmt API usage error",
+    TSC_STMT_TBNAME_ERROR: "Stmt table name not set",
     MND_USER_NOT_EXIST: "Invalid user",
     MND_AUTH_FAILURE: "Authentication failure",
     MND_STB_ALREADY_EXIST: "STable already exists",

@@ -1,4 +1,4 @@
-"""Raw data block encoder (protocol.md §4), for the future /ws and /rest/tmq.
+"""Raw data block encoder and decoder (protocol.md §4), for /ws and /rest/tmq.
 
 Layout: 28-byte header, 5-byte column infos, i32 data lengths, then per column
 either (MSB-first null bitmap + packed values) or (i32 offsets, -1 for NULL,
@@ -93,3 +93,91 @@ def encode(fields: list, columns: list, group_id: int = 0) -> bytes:
     header = struct.pack("<iiiiIQ", BLOCK_VERSION, total, nrows, ncols, HAS_COLUMN_SEGMENT,
                          group_id)
     return header + body
+
+
+class BlockError(ValueError):
+    pass
+
+
+_REV_FMT = dict(_FIXED_FMT)
+
+
+def column_types(data: bytes) -> list:
+    """[(type code, info bytes)] from a block's column-info section."""
+    if len(data) < 28:
+        raise BlockError("block too short")
+    ncols = struct.unpack_from("<i", data, 12)[0]
+    if ncols < 0 or 28 + 9 * ncols > len(data):
+        raise BlockError("bad column count")
+    return [struct.unpack_from("<bi", data, 28 + 5 * i) for i in range(ncols)]
+
+
+def decode(data: bytes, codes=None):
+    """-> (nrows, columns).  ``codes`` overrides the block's own type codes
+    (the adapter decodes stmt blocks with the statement's types).
+
+    Values come back in the store's representation: ints, bools, floats
+    (FLOAT as float32), VARCHAR/VARBINARY/GEOMETRY/BLOB bytes, NCHAR str
+    (from UCS-4), JSON str, DECIMAL unscaled int; NULL is None.
+    """
+    infos = column_types(data)
+    nrows = struct.unpack_from("<i", data, 8)[0]
+    ncols = len(infos)
+    if nrows < 0:
+        raise BlockError("bad row count")
+    codes = list(codes) if codes is not None else [c for c, _ in infos]
+    if len(codes) != ncols:
+        raise BlockError("column count mismatch")
+    lengths = struct.unpack_from(f"<{ncols}i", data, 28 + 5 * ncols)
+    p = 28 + 9 * ncols
+    bm = (nrows + 7) >> 3
+    out = []
+    try:
+        for code, length in zip(codes, lengths):
+            if code in T.VAR_TYPES:
+                offs = struct.unpack_from(f"<{nrows}i", data, p)
+                base = p + 4 * nrows
+                col = []
+                for o in offs:
+                    if o < 0:
+                        col.append(None)
+                        continue
+                    q = base + o
+                    if code == T.BLOB:
+                        n = struct.unpack_from("<I", data, q)[0]
+                        q += 4
+                    else:
+                        n = struct.unpack_from("<H", data, q)[0]
+                        q += 2
+                    raw = bytes(data[q:q + n])
+                    if code == T.NCHAR:
+                        col.append(raw.decode("utf-32-le"))
+                    elif code == T.JSON:
+                        col.append(raw.decode("utf-8", "replace"))
+                    else:
+                        col.append(raw)
+                p = base + length
+            else:
+                bitmap = data[p:p + bm]
+                p += bm
+                if code == T.DECIMAL:
+                    vals = []
+                    for r in range(nrows):
+                        lo, hi = struct.unpack_from("<Qq", data, p + 16 * r)
+                        vals.append((hi << 64) | lo)
+                    size = 16
+                else:
+                    fmt = _REV_FMT.get(code)
+                    if fmt is None:
+                        raise BlockError(f"unsupported data type {code}")
+                    vals = list(struct.unpack_from(f"<{nrows}{fmt}", data, p))
+                    size = struct.calcsize(fmt)
+                    if code == T.BOOL:
+                        vals = [bool(v) for v in vals]
+                p += nrows * size
+                col = [None if bitmap[r >> 3] & (0x80 >> (r & 7)) else vals[r]
+                       for r in range(nrows)]
+            out.append(col)
+    except (struct.error, UnicodeDecodeError) as e:
+        raise BlockError(str(e)) from None
+    return nrows, out

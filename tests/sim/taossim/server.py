@@ -15,6 +15,7 @@ import zlib
 from urllib.parse import unquote
 
 from .http import CHUNK, TERMINATOR, Request, Response, frame_chunks, parse_query
+from . import websocket
 
 _REASONS = {200: "OK", 204: "No Content", 307: "Temporary Redirect", 400: "Bad Request",
             401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -55,6 +56,9 @@ class Handler(socketserver.StreamRequestHandler):
             if req is None:
                 return
             keep = self._keep_alive(req)
+            if req.path == "/ws" and websocket.is_upgrade(req):
+                self._websocket(req)
+                return
             fault = None
             if not req.path.startswith(CONTROL_PREFIX):
                 fault = app.faults.take(req.path)
@@ -81,6 +85,24 @@ class Handler(socketserver.StreamRequestHandler):
                 return
             if not keep:
                 return
+
+    # -- WebSocket /ws ---------------------------------------------------------
+    def _websocket(self, req: Request):
+        """Upgrade (or refuse like gorilla) and run the /ws session on this thread."""
+        bad = websocket.check_upgrade(req)
+        if bad is not None:
+            try:
+                self._send(req, bad, keep=False)
+            except OSError:
+                pass
+            return
+        try:
+            self.request.sendall(websocket.handshake_bytes(req.headers["sec-websocket-key"]))
+        except OSError:
+            return
+        from .ws_session import WsSession
+        ws = websocket.WebSocket(self.request, self.rfile)
+        WsSession(self.server.app, ws, self.client_address).run()
 
     # -- reading -------------------------------------------------------------
     def _readline(self) -> bytes:
