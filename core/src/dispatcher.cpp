@@ -120,6 +120,8 @@ std::string load_plugin_file(const std::string& path) {
 
 std::vector<std::string> loaded_plugins() { return detail::loaded_plugin_names(); }
 
+std::vector<std::string> available_plugins() { return detail::available_plugin_names(detail::plugin_search_path()); }
+
 std::map<std::string, std::string> scheme_map() {
     State& s = state();
     std::lock_guard lock(s.mutex);

@@ -93,6 +93,24 @@ std::optional<std::string> try_find_plugin_file(std::string_view plugin, const s
     return std::nullopt;
 }
 
+std::vector<std::string> available_plugin_names(const std::vector<std::string>& dirs) {
+    const std::string prefix = TAOSLINK_PLUGIN_FILE_PREFIX, suffix = TAOSLINK_PLUGIN_FILE_SUFFIX;
+    std::vector<std::string> names;
+    for (const auto& dir : dirs) {
+        std::error_code ec;
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+            const std::string file = it->path().filename().string();
+            if (file.size() <= prefix.size() + suffix.size() || file.compare(0, prefix.size(), prefix) != 0 ||
+                file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+                continue;
+            names.push_back(file.substr(prefix.size(), file.size() - prefix.size() - suffix.size()));
+        }
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
 std::string find_plugin_file(std::string_view plugin, const std::vector<std::string>& dirs) {
     if (auto found = try_find_plugin_file(plugin, dirs)) return *found;
     const std::string file = plugin_file_name(plugin);

@@ -43,6 +43,9 @@ const LoadedPlugin& load_plugin(const std::string& path, std::string_view expect
 /// The plugin called `name`: already loaded, or found on the search path and loaded now.
 const LoadedPlugin& load_plugin_by_name(std::string_view name);
 
+/// Names of the plugins whose files are in `dirs` (by file name only; nothing is loaded), sorted.
+std::vector<std::string> available_plugin_names(const std::vector<std::string>& dirs);
+
 /// Names of the plugins loaded so far, in load order.
 std::vector<std::string> loaded_plugin_names();
 

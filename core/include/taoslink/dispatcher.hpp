@@ -4,7 +4,8 @@
 // Plugin search order, first match wins:
 //   1. every directory in the environment variable TAOSLINK_PLUGIN_PATH (':'-separated);
 //   2. the core library's own directory, then its `taoslink/plugins` subdirectory;
-//   3. the install directory (<prefix>/<libdir>/taoslink/plugins).
+//   3. the install directory (<prefix>/<libdir>/taoslink/plugins), unless built with
+//      TAOSLINK_SEARCH_INSTALL_PLUGINDIR=OFF (relocatable installs such as the Python wheel).
 // The file for plugin NAME is TAOSLINK_PLUGIN_FILE_PREFIX NAME TAOSLINK_PLUGIN_FILE_SUFFIX
 // ("libtaoslink-taos-rest.so"). A failure lists every path tried.
 //
@@ -43,6 +44,9 @@ void unregister_transport(const std::vector<std::string>& schemes);
 /// Loads the plugin file at `path` explicitly (bypassing the search) and registers its schemes.
 /// Returns the plugin's name.
 std::string load_plugin_file(const std::string& path);
+
+/// Names of the plugins whose files are on the search path, sorted, without loading any of them.
+std::vector<std::string> available_plugins();
 
 /// Names of the plugins loaded so far in this process, in load order.
 std::vector<std::string> loaded_plugins();

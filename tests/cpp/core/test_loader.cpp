@@ -4,6 +4,7 @@
 // (CppUnit runs a suite's tests in declaration order). No other suite touches the dispatcher.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "plugin_loader.hpp"
@@ -217,6 +218,16 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("libtaoslink-fake-good.so"), detail::plugin_file_name("fake-good"));
         const std::string found = detail::find_plugin_file("fake-good", {"/nonexistent-dir", FAKE_PLUGIN_DIR});
         CPPUNIT_ASSERT_EQUAL(std::string(FAKE_PLUGIN_DIR "/libtaoslink-fake-good.so"), found);
+        // Listing finds the fixtures by file name alone, and loads none of them.
+        const auto before = loaded_plugins();
+        const auto names = detail::available_plugin_names({"/nonexistent-dir", FAKE_PLUGIN_DIR, FAKE_PLUGIN_DIR});
+        CPPUNIT_ASSERT(std::find(names.begin(), names.end(), "fake-good") != names.end());
+        CPPUNIT_ASSERT(std::find(names.begin(), names.end(), "fake-badabi") != names.end());
+        CPPUNIT_ASSERT(std::is_sorted(names.begin(), names.end()));
+        CPPUNIT_ASSERT(std::adjacent_find(names.begin(), names.end()) == names.end());
+        CPPUNIT_ASSERT(before == loaded_plugins());
+        // The plugin-name guard: a name is never a path.
+        CPPUNIT_ASSERT(!detail::try_find_plugin_file("../core/fake-good", {FAKE_PLUGIN_DIR}));
     }
 
     void testNotFoundListsPaths() {

@@ -218,6 +218,7 @@ public:
             CPPUNIT_FAIL("no exception");
         } catch (const AuthError& e) {
             CPPUNIT_ASSERT_EQUAL(0x1124, e.code());
+            CPPUNIT_ASSERT_EQUAL(401, e.http_status());
             assert_no_secret(e.what());
         }
         TestServer bare([](const Request&, Reply& reply) { reply.send(401, "denied", "text/plain"); });
@@ -226,6 +227,7 @@ public:
             CPPUNIT_FAIL("no exception");
         } catch (const AuthError& e) {
             CPPUNIT_ASSERT(contains(e.what(), "401"));
+            CPPUNIT_ASSERT_EQUAL(401, e.http_status());
             assert_no_secret(e.what());
         }
     }
