@@ -62,7 +62,7 @@ RestConnection::RestConnection(RestOptions options, std::string description)
             throw;
         } catch (const ServerError& e) {
             // TDengine's user errors at login are authentication failures.
-            if (is_auth_code(e.code())) throw AuthError(e.code(), e.message());
+            if (is_auth_code(e.code())) throw AuthError(e.code(), e.message(), e.http_status());
             throw;
         } catch (const ConnectionError& e) {
             http_.reset();
@@ -111,24 +111,24 @@ void RestConnection::raise_http_error(const HttpResponse& r) const {
     if (eb.shape == ErrorBody::Shape::Object && eb.code) {
         const int c = static_cast<int>(*eb.code & 0xFFFF);
         const std::string msg = eb.message.empty() ? status : eb.message;
-        if (r.status == 401) throw AuthError(c, msg);
-        if (unavailable) throw ConnectionError(c, msg + " (" + status + ")");
-        raise_server_error(c, msg);
+        if (r.status == 401) throw AuthError(c, msg, r.status);
+        if (unavailable) throw ConnectionError(c, msg + " (" + status + ")", r.status);
+        raise_server_error(c, msg, r.status);
     }
     const std::string detail =
         eb.shape == ErrorBody::Shape::BareString ? ": " + snippet(eb.message)
         : r.body.empty()                         ? std::string()
                                                  : ": " + snippet(r.body);
-    if (r.status == 401) throw AuthError(code::Unauthorized, status + detail);
+    if (r.status == 401) throw AuthError(code::Unauthorized, status + detail, r.status);
     if (unavailable) {
         throw ConnectionError(r.status == 503 ? code::Generic : code::NetworkUnavailable,
-                              "taosAdapter at " + http_->label() + " is unavailable: " + status + detail);
+                              "taosAdapter at " + http_->label() + " is unavailable: " + status + detail, r.status);
     }
-    if (r.status >= 500) throw ServerError(code::Generic, status + detail);
+    if (r.status >= 500) throw ServerError(code::Generic, status + detail, r.status);
     if (r.status == 404) {
-        throw ServerError(code::Generic, status + " for a taosAdapter route; is " + http_->label() + " a taosAdapter?");
+        throw ServerError(code::Generic, status + " for a taosAdapter route; is " + http_->label() + " a taosAdapter?", r.status);
     }
-    throw ServerError(code::Generic, status + detail);
+    throw ServerError(code::Generic, status + detail, r.status);
 }
 
 std::unique_ptr<Result> RestConnection::run_sql(std::string_view sql, const std::string& db, const RequestOptions& opts) {
@@ -228,11 +228,11 @@ std::int64_t RestConnection::schemaless_insert(const SchemalessRequest& request)
                       : r.body.empty()                                          ? status
                                                                                 : status + ": " + snippet(r.body);
     const auto code_in_msg = code_from_message(msg);
-    if (r.status == 401) throw AuthError(code_in_msg.value_or(code::Unauthorized), msg);
+    if (r.status == 401) throw AuthError(code_in_msg.value_or(code::Unauthorized), msg, r.status);
     if (r.status == 502 || r.status == 503 || r.status == 504) {
-        throw ConnectionError(code_in_msg.value_or(code::Generic), msg + " (" + status + ")");
+        throw ConnectionError(code_in_msg.value_or(code::Generic), msg + " (" + status + ")", r.status);
     }
-    raise_server_error(code_in_msg.value_or(kSmlInvalidData), msg);
+    raise_server_error(code_in_msg.value_or(kSmlInvalidData), msg, r.status);
 }
 
 std::unique_ptr<Stmt> RestConnection::statement() {

@@ -11,10 +11,10 @@ bool is_auth_code(int code) noexcept {
     return code >= 0x0350 && code <= 0x0357;
 }
 
-void raise_server_error(int code, std::string message) {
+void raise_server_error(int code, std::string message, int http_status) {
     code &= 0xFFFF;
-    if (code == kAuthFailure) throw AuthError(code, std::move(message));
-    throw ServerError(code, std::move(message));
+    if (code == kAuthFailure) throw AuthError(code, std::move(message), http_status);
+    throw ServerError(code, std::move(message), http_status);
 }
 
 ErrorBody parse_error_body(std::string_view body) {

@@ -18,7 +18,7 @@ bool is_auth_code(int code) noexcept;
 
 /// Throws the exception for a TDengine error reported by the server: AuthError for 0x0357,
 /// ServerError otherwise. `code` is masked to 16 bits.
-[[noreturn]] void raise_server_error(int code, std::string message);
+[[noreturn]] void raise_server_error(int code, std::string message, int http_status = 0);
 
 /// What a JSON error body says. taosAdapter has three shapes: REST `{"code":int,"desc":str}`,
 /// Influx `{"code":str,"message":str}`, OpenTSDB `{"code":http_status,"message":str}`; and the
