@@ -73,7 +73,7 @@ plugin-sdk-test: build
 install-py: $(STAMPS)/venv
 	$(PY) -m pip install -q --no-build-isolation $(ROOT)
 
-py-test: install-py
+py-test: install-py $(STAMPS)/venv-taospy
 	cd $(ROOT) && $(PY) -m pytest -q tests/python tests/sim
 
 conformance: $(STAMPS)/venv-taospy
