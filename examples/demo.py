@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import taoslink
+import taosrest
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = "taoslink_demo"
@@ -79,6 +80,20 @@ def run(dsn: str) -> None:
         cur.execute(f"drop database {DB}")
 
 
+def run_taosrest(dsn: str) -> None:
+    """The same server through the taospy-compatible `taosrest` module."""
+    parts = urlsplit(dsn)
+    print(f"\n== taosrest (taospy's REST API) at {parts.hostname}:{parts.port}")
+    conn = taosrest.connect(url=f"http://{parts.hostname}:{parts.port}", user=parts.username or "root",
+                            password=parts.password or "taosdata")
+    result = conn.query("select server_version()")
+    print(f"query -> column_meta={result.column_meta} data={result.data}")
+    cur = conn.cursor()
+    cur.execute("show databases")
+    print(f"cursor -> rowcount={cur.rowcount}, databases={[row[0] for row in cur.fetchall()]}")
+    conn.close()
+
+
 def main() -> int:
     with server() as base:
         schemes = taoslink.scheme_map()
@@ -92,6 +107,8 @@ def main() -> int:
                 print("\n== taos:// skipped: the simulator speaks taosAdapter's protocols, not taosc's")
                 continue
             run(with_scheme(base, scheme))
+            if scheme == "http":
+                run_taosrest(base)
             ran += 1
         print(f"\nloaded plugins: {taoslink.loaded_plugins()}")
         return 0 if ran else 1

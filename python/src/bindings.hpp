@@ -1,0 +1,21 @@
+// Declarations shared by the files of the extension module taoslink._taoslink.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace taoslink_py {
+
+namespace py = pybind11;
+
+/// errors.cpp: the NativeError exception and the C++ -> Python translator.
+void register_errors(py::module_& m);
+/// dsn.cpp: parse_dsn, redact_dsn, dsn_from_options.
+void register_dsn(py::module_& m);
+/// convert.cpp: the Converter class (and the cached Python objects conversion needs).
+void register_convert(py::module_& m);
+/// result.cpp: Result and Block.
+void register_result(py::module_& m);
+/// connection.cpp: Connection and connect().
+void register_connection(py::module_& m);
+
+}  // namespace taoslink_py
