@@ -190,24 +190,30 @@ class SqlActions:
     def query(self, start, action, a):
         self.run_sql(start, action, a["req_id"], a["sql"])
 
-    def binary_query(self, start, action, req_id, data: bytes):
+    def _binary_sql(self, start, action, req_id, data: bytes):
+        """The SQL text of a binary query/validate_sql request (version u16 at 24, length u32 at
+        26, text from 30), or None after replying with taosAdapter's error for a malformed one."""
         s = self.s
         if len(data) < 31:
             s.error(start, action, req_id, errors.GENERIC, "message length is too short")
-            return
+            return None
         version = struct.unpack_from("<H", data, 24)[0]
         if version != 1:
             s.error(start, action, req_id, errors.GENERIC,
                     f"unknown binary query version:{version}")
-            return
+            return None
         sql_len = struct.unpack_from("<I", data, 26)[0]
         remain = len(data) - 30
         if remain < sql_len:
             s.error(start, action, req_id, errors.GENERIC,
                     f"uncompleted message, sql length:{sql_len}, remainMessageLength:{remain}")
-            return
-        sql = data[30:30 + sql_len].decode("utf-8", "surrogateescape")
-        self.run_sql(start, action, req_id, sql)
+            return None
+        return data[30:30 + sql_len].decode("utf-8", "surrogateescape")
+
+    def binary_query(self, start, action, req_id, data: bytes):
+        sql = self._binary_sql(start, action, req_id, data)
+        if sql is not None:
+            self.run_sql(start, action, req_id, sql)
 
     def execute(self, sql: str):
         """Run one statement on this socket's session; raises TaosError."""
@@ -304,23 +310,12 @@ class SqlActions:
 
     def validate_sql(self, start, action, req_id, data: bytes):
         s = self.s
-        if len(data) < 31:
-            s.error(start, action, req_id, errors.GENERIC, "message length is too short")
-            return
-        version = struct.unpack_from("<H", data, 24)[0]
-        if version != 1:
-            s.error(start, action, req_id, errors.GENERIC,
-                    f"unknown binary query version:{version}")
-            return
-        sql_len = struct.unpack_from("<I", data, 26)[0]
-        remain = len(data) - 30
-        if remain < sql_len:
-            s.error(start, action, req_id, errors.GENERIC,
-                    f"uncompleted message, sql length:{sql_len}, remainMessageLength:{remain}")
+        sql = self._binary_sql(start, action, req_id, data)
+        if sql is None:
             return
         code = 0
         try:
-            parse(data[30:30 + sql_len].decode("utf-8", "surrogateescape").strip())
+            parse(sql.strip())
         except TaosError as e:
             code = (e.code | 0x80000000) - (1 << 32)      # native errno, negative int32
         except RecursionError:
