@@ -25,7 +25,10 @@ struct RequestOptions {
     std::int64_t req_id = 0;  ///< 0: none given (the server makes one)
 };
 
-/// The result of one statement: its schema and a stream of blocks.
+/// The result of one statement: its schema and a stream of blocks. Callers never use one Result
+/// from two threads at once, but may call it from different threads one after another (the
+/// Python layer decodes the next block on a worker thread), so implementations must not rely on
+/// thread-local state.
 class Result {
 public:
     virtual ~Result() = default;
