@@ -112,16 +112,30 @@ def _offset_text(seconds: int) -> str:
     return f"{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
+def _second_parts(sec: int, tz, off_cache: dict) -> tuple:
+    """The text around the fraction for every timestamp in second `sec`: '"YYYY-MM-DDTHH:MM:SS.'
+    and the zone suffix plus closing quote, rendered in `tz` (UTC when None)."""
+    off = 0
+    if tz is not None:
+        bucket = sec // 900   # zone offsets only change on quarter hours
+        off = off_cache.get(bucket)
+        if off is None:
+            off = int(_dt.datetime.fromtimestamp(sec, tz).utcoffset().total_seconds())
+            off_cache[bucket] = off
+    local = _EPOCH + _dt.timedelta(seconds=sec + off)
+    return '"' + local.strftime("%Y-%m-%dT%H:%M:%S") + ".", _offset_text(off) + '"'
+
+
 def timestamp_column(col: list, precision: str, tz=None) -> list:
     """RFC3339 strings with a fixed 3/6/9-digit fraction; 'Z' for zero offset."""
-    div = _DIV[precision]
-    frac_fmt = _FRAC_FMT[precision]
     if precision == "ms":
         return _timestamp_ms(col, tz)
+    div = _DIV[precision]
+    frac_fmt = _FRAC_FMT[precision]
     out = []
     append = out.append
     last_sec = None
-    prefix = ""
+    prefix = suffix = ""
     off_cache: dict = {}
     for v in col:
         if v is None:
@@ -130,17 +144,7 @@ def timestamp_column(col: list, precision: str, tz=None) -> list:
         sec, frac = divmod(v, div)
         if sec != last_sec:
             last_sec = sec
-            if tz is None:
-                off = 0
-            else:
-                bucket = sec // 900   # zone offsets only change on quarter hours
-                off = off_cache.get(bucket)
-                if off is None:
-                    off = int(_dt.datetime.fromtimestamp(sec, tz).utcoffset().total_seconds())
-                    off_cache[bucket] = off
-            local = _EPOCH + _dt.timedelta(seconds=sec + off)
-            prefix = '"' + local.strftime("%Y-%m-%dT%H:%M:%S") + "."
-            suffix = _offset_text(off) + '"'
+            prefix, suffix = _second_parts(sec, tz, off_cache)
         append(prefix + (frac_fmt % frac) + suffix)
     return out
 
@@ -149,7 +153,7 @@ _MS_FRACS = ["%03d" % i for i in range(1000)]
 
 
 def _timestamp_ms(col: list, tz) -> list:
-    """Millisecond fast path: one datetime per distinct second, a table lookup per row."""
+    """Millisecond fast path: the second's text once per distinct second, a table lookup per row."""
     out = []
     append = out.append
     fr = _MS_FRACS
@@ -163,16 +167,7 @@ def _timestamp_ms(col: list, tz) -> list:
         sec = v // 1000
         if sec != last_sec:
             last_sec = sec
-            off = 0
-            if tz is not None:
-                bucket = sec // 900
-                off = off_cache.get(bucket)
-                if off is None:
-                    off = int(_dt.datetime.fromtimestamp(sec, tz).utcoffset().total_seconds())
-                    off_cache[bucket] = off
-            local = _EPOCH + _dt.timedelta(seconds=sec + off)
-            prefix = '"' + local.strftime("%Y-%m-%dT%H:%M:%S") + "."
-            suffix = _offset_text(off) + '"'
+            prefix, suffix = _second_parts(sec, tz, off_cache)
         append(prefix + fr[v - sec * 1000] + suffix)
     return out
 
