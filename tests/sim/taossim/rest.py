@@ -73,19 +73,27 @@ def prepare(req: Request):
     return timing, None
 
 
+def prepare_authorized(req: Request):
+    """prepare(), then the Authorization header (401 on failure), in taosAdapter's order:
+    -> (timing, credentials, error Response or None)."""
+    timing, err = prepare(req)
+    if err:
+        return timing, None, err
+    try:
+        return timing, parse_authorization(req.headers.get("authorization"), req.has_q("token")), None
+    except AuthError as e:
+        return timing, None, error_response(req, 401, e.code, str(e))
+
+
 class RestRoutes:
     def __init__(self, app):
         self.app = app
 
     # -- POST /rest/sql[/{db}] ----------------------------------------------
     def sql(self, req: Request, db: str = "") -> Response:
-        timing, err = prepare(req)
+        timing, cred, err = prepare_authorized(req)
         if err:
             return err
-        try:
-            cred = parse_authorization(req.headers.get("authorization"), req.has_q("token"))
-        except AuthError as e:
-            return error_response(req, 401, e.code, str(e))
         tz = None
         tz_name = "UTC"
         try:
@@ -161,13 +169,9 @@ class RestRoutes:
 
     # -- POST /rest/sql/{db}/vgid ---------------------------------------------
     def vgid(self, req: Request, db: str) -> Response:
-        _, err = prepare(req)
+        _, cred, err = prepare_authorized(req)
         if err:
             return err
-        try:
-            cred = parse_authorization(req.headers.get("authorization"), req.has_q("token"))
-        except AuthError as e:
-            return error_response(req, 401, e.code, str(e))
         try:
             names = json.loads(req.body or b"null")
         except ValueError as e:
