@@ -574,21 +574,13 @@ class StmtActions:
                 return "ms"
 
     def get_tag_fields(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        try:
-            if not st.is_insert:
-                raise TaosError(STMT_API_ERROR)
-            tags = self._bound_tags(st)
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        extra = {"fields": self._fields(tags, st)} if tags else {}   # omitempty
-        self._ok(start, action, rid, sid, extra)
+        # taosAdapter's tag reply omits an empty "fields" (omitempty); the column reply sends null.
+        self._fields_reply(start, action, a, self._bound_tags, omit_empty=True)
 
     def get_col_fields(self, start, action, a):
+        self._fields_reply(start, action, a, self._bound_cols, omit_empty=False)
+
+    def _fields_reply(self, start, action, a, bound, omit_empty: bool):
         rid, sid = a["req_id"], a["stmt_id"]
         st = self._get(start, action, rid, sid)
         if st is None:
@@ -596,11 +588,15 @@ class StmtActions:
         try:
             if not st.is_insert:
                 raise TaosError(STMT_API_ERROR)
-            cols = self._bound_cols(st)
+            fields = bound(st)
         except TaosError as e:
             self._err(start, action, rid, sid, e.code, e.desc)
             return
-        self._ok(start, action, rid, sid, {"fields": self._fields(cols, st) if cols else None})
+        if fields:
+            extra = {"fields": self._fields(fields, st)}
+        else:
+            extra = {} if omit_empty else {"fields": None}
+        self._ok(start, action, rid, sid, extra)
 
     def use_result(self, start, action, a):
         rid, sid = a["req_id"], a["stmt_id"]
