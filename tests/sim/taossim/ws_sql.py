@@ -242,12 +242,18 @@ class SqlActions:
         s.results[rid] = ResultCursor(res)
         return rid
 
+    def _result(self, start, action, a, key="id"):
+        """The open result named by a[key], or None after answering taosAdapter's "result is nil"."""
+        cur = self.s.results.get(a[key])
+        if cur is None:
+            self.s.error(start, action, a["req_id"], errors.GENERIC, "result is nil")
+        return cur
+
     def fetch(self, start, action, a):
         s = self.s
         rid = a["id"]
-        cur = s.results.get(rid)
+        cur = self._result(start, action, a)
         if cur is None:
-            s.error(start, action, a["req_id"], errors.GENERIC, "result is nil")
             return
         rows, block = cur.next_block()
         if block is None:
@@ -264,9 +270,8 @@ class SqlActions:
 
     def fetch_block(self, start, action, a):
         s = self.s
-        cur = s.results.get(a["id"])
+        cur = self._result(start, action, a)
         if cur is None:
-            s.error(start, action, a["req_id"], errors.GENERIC, "result is nil")
             return
         if cur.block is None:
             s.error(start, action, a["req_id"], errors.GENERIC, "block is nil")
@@ -302,9 +307,8 @@ class SqlActions:
 
     def num_fields(self, start, action, a):
         s = self.s
-        cur = s.results.get(a["result_id"])
+        cur = self._result(start, action, a, key="result_id")
         if cur is None:
-            s.error(start, action, a["req_id"], errors.GENERIC, "result is nil")
             return
         s.reply(start, action, a["req_id"], extra={"num_fields": len(cur.result.fields)})
 
