@@ -41,6 +41,9 @@ class App:
         parts = req.path.split("/")[1:]       # "/rest/sql/db" -> ["rest", "sql", "db"]
         m = req.method
         n = len(parts)
+        if req.path == "/rest/tmq" and m == "GET":
+            from .websocket import check_upgrade
+            return check_upgrade(req)
         if n >= 2 and parts[0] == "rest":
             if parts[1] == "sql" and m == "POST":
                 if n == 2:

@@ -85,7 +85,9 @@ class Engine:
             if s.if_exists:
                 return affected(0)
             raise errors.TaosError(errors.MND_DB_NOT_EXIST)
+        self.store.tmq.check_drop_db(s.name)
         del self.store.dbs[s.name]
+        self.store.tmq.drop_db(s.name)
         self.store.touch()
         return affected(0)
 
@@ -189,6 +191,15 @@ class Engine:
         self.store.touch()
         return affected(0)
 
+    # -- topics (tmq_sql.py) ---------------------------------------------------
+    def _CreateTopic(self, s, session, sql):
+        from .tmq_sql import create_topic
+        return create_topic(self, s, session)
+
+    def _DropTopic(self, s, session, sql):
+        from .tmq_sql import drop_topic
+        return drop_topic(self, s)
+
     # -- metadata queries ----------------------------------------------------
     def _Describe(self, s: A.Describe, session, sql):
         _, obj = self._find(s.table, session, for_select=True)
@@ -214,6 +225,9 @@ class Engine:
     def _Show(self, s: A.Show, session, sql):
         if s.what == "databases":
             return self._show_databases()
+        if s.what in ("topics", "consumers", "subscriptions"):
+            from .tmq_sql import show
+            return show(self.store.tmq, s.what)
         if s.what in ("stables", "tables"):
             db = self._db(s.db, session)
             names = list(db.stables if s.what == "stables" else db.tables)
@@ -303,11 +317,12 @@ class Engine:
                     raise errors.value_syntax_error(sql[lits[idx.index(0)].pos:],
                                                     "Primary timestamp column should not be null")
                 rows.append(row)
-            plans.append((table, rows, None if tgt.columns is None else given))
+            plans.append((db, table, rows, None if tgt.columns is None else given))
         n = 0
-        for table, rows, given in plans:
+        for db, table, rows, given in plans:
             for row in rows:
                 table.upsert(row, given)
+            self.store.tmq.record(db.name, table, rows)
             n += len(rows)
         self.store.touch()
         return affected(n)

@@ -148,5 +148,6 @@ def write_points(store, db_name: str, points: list, table_name_key: Optional[str
                 row[index[k]] = v
                 given[index[k]] = True
             child.upsert(row, given)
+            store.tmq.record(db_name, child, [row])
         store.touch()
     return len(points)

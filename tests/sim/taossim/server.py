@@ -56,7 +56,7 @@ class Handler(socketserver.StreamRequestHandler):
             if req is None:
                 return
             keep = self._keep_alive(req)
-            if req.path == "/ws" and websocket.is_upgrade(req):
+            if req.path in ("/ws", "/rest/tmq") and websocket.is_upgrade(req):
                 self._websocket(req)
                 return
             fault = None
@@ -86,9 +86,9 @@ class Handler(socketserver.StreamRequestHandler):
             if not keep:
                 return
 
-    # -- WebSocket /ws ---------------------------------------------------------
+    # -- WebSocket /ws and /rest/tmq -------------------------------------------
     def _websocket(self, req: Request):
-        """Upgrade (or refuse like gorilla) and run the /ws session on this thread."""
+        """Upgrade (or refuse like gorilla) and run the /ws or /rest/tmq session here."""
         bad = websocket.check_upgrade(req)
         if bad is not None:
             try:
@@ -100,8 +100,12 @@ class Handler(socketserver.StreamRequestHandler):
             self.request.sendall(websocket.handshake_bytes(req.headers["sec-websocket-key"]))
         except OSError:
             return
-        from .ws_session import WsSession
         ws = websocket.WebSocket(self.request, self.rfile)
+        if req.path == "/rest/tmq":
+            from .ws_tmq import TmqSession
+            TmqSession(self.server.app, ws, self.client_address).run()
+            return
+        from .ws_session import WsSession
         WsSession(self.server.app, ws, self.client_address).run()
 
     # -- reading -------------------------------------------------------------

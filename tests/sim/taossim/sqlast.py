@@ -194,3 +194,23 @@ class Select:
 class Noop:
     """Statements accepted and ignored (ALTER ..., FLUSH ..., RESET QUERY CACHE)."""
     text: str
+
+
+@dataclass
+class CreateTopic:
+    name: str
+    if_not_exists: bool
+    kind: str                            # "column" (AS SELECT), "stable", "db"
+    sql: str                             # the whole statement text (ins_topics.sql)
+    select: Optional[Select] = None
+    table: Optional[TableName] = None    # AS STABLE st
+    db: Optional[str] = None             # AS DATABASE db
+    where: Any = None                    # AS STABLE st WHERE ...
+    with_meta: bool = False
+
+
+@dataclass
+class DropTopic:
+    name: str
+    if_exists: bool
+    force: bool = False

@@ -146,6 +146,34 @@ class Parser:
             return self.create_table(True)
         if self.kw("table"):
             return self.create_table(False)
+        if self.kw("topic"):
+            return self.create_topic()
+        raise self.error()
+
+    def create_topic(self):
+        ine = self.if_not_exists()
+        name = self.ident()
+        with_meta = False
+        if self.kw("with"):
+            self.expect_kw("meta")
+            with_meta = True
+        elif self.kw("only"):
+            self.expect_kw("meta")
+            with_meta = True
+        self.expect_kw("as")
+        if self.kw("database"):
+            return A.CreateTopic(name, ine, "db", self.sql.strip(), db=self.ident(),
+                                 with_meta=with_meta)
+        if self.kw("stable"):
+            tn = self.table_name()
+            where = self.expr() if self.kw("where") else None
+            return A.CreateTopic(name, ine, "stable", self.sql.strip(), table=tn, where=where,
+                                 with_meta=with_meta)
+        if self.peek().is_kw("select"):
+            self.next()
+            sel = self.select()
+            return A.CreateTopic(name, ine, "column", self.sql.strip(), select=sel,
+                                 with_meta=with_meta)
         raise self.error()
 
     def create_table(self, stable_kw: bool):
@@ -247,6 +275,10 @@ class Parser:
         raise self.error(t)
 
     def drop(self):
+        if self.kw("topic"):
+            ie = self.if_exists()
+            name = self.ident()
+            return A.DropTopic(name, ie, self.kw("force"))
         if self.kw("database", "db"):
             ie = self.if_exists()
             return A.DropDatabase(self.ident(), ie)
@@ -271,6 +303,8 @@ class Parser:
     def show(self):
         if self.kw("databases"):
             return A.Show("databases")
+        if self.peek().is_kw("topics", "consumers", "subscriptions"):
+            return A.Show(self.next().text)
         if self.kw("create"):
             if self.kw("database"):
                 return A.Show("create_database", db=self.ident())

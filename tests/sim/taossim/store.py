@@ -95,10 +95,13 @@ class Store:
         self.lock = threading.RLock()
         self.dbs: dict[str, Database] = {}
         self.generation = 0   # bumped on every write; the response cache keys on it
+        from .tmq import Broker
+        self.tmq = Broker(self)   # topics, per-vgroup WALs, consumer groups
 
     def reset(self):
         with self.lock:
             self.dbs.clear()
+            self.tmq.reset()
             self.generation += 1
 
     def touch(self):

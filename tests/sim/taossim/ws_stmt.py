@@ -544,6 +544,7 @@ class StmtActions:
                     stable.children[tn.name] = table
                 for row in full:
                     table.upsert(row, given)
+                self.store.tmq.record(db.name, table, full)
                 n += len(full)
             self.store.touch()
         return n
