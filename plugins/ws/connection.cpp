@@ -1,0 +1,206 @@
+#include "connection.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <thread>
+
+#include "codec.hpp"
+#include "result.hpp"
+#include "stmt.hpp"
+#include "taoslink/error.hpp"
+
+namespace taoslink::ws {
+
+namespace {
+
+const char* precision_string(SchemalessPrecision p) {
+    switch (p) {
+        case SchemalessPrecision::Hours: return "h";
+        case SchemalessPrecision::Minutes: return "m";
+        case SchemalessPrecision::Seconds: return "s";
+        case SchemalessPrecision::Milli: return "ms";
+        case SchemalessPrecision::Micro: return "u";
+        case SchemalessPrecision::Nano: return "ns";
+        case SchemalessPrecision::NotConfigured: break;
+    }
+    return "";
+}
+
+std::string quote_identifier(std::string_view name) { return "`" + std::string(name) + "`"; }
+
+}  // namespace
+
+std::string parse_use_statement(std::string_view sql) {
+    auto skip = [&](std::size_t i) {
+        while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+        return i;
+    };
+    std::size_t i = skip(0);
+    if (sql.size() - i < 4) return {};
+    std::string kw(sql.substr(i, 3));
+    std::transform(kw.begin(), kw.end(), kw.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (kw != "use" || !std::isspace(static_cast<unsigned char>(sql[i + 3]))) return {};
+    i = skip(i + 3);
+    std::string db;
+    if (i < sql.size() && sql[i] == '`') {
+        const auto end = sql.find('`', i + 1);
+        if (end == std::string_view::npos) return {};
+        db = std::string(sql.substr(i + 1, end - i - 1));
+        i = end + 1;
+    } else {
+        while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_')) db += sql[i++];
+    }
+    i = skip(i);
+    if (i < sql.size() && sql[i] == ';') i = skip(i + 1);
+    return i == sql.size() ? db : std::string();
+}
+
+WsConnection::WsConnection(WsOptions options, std::string description)
+    : options_(std::move(options)), description_(std::move(description)), database_(options_.database) {
+    session_ = open_any(true);
+}
+
+WsConnection::~WsConnection() { close(); }
+
+std::shared_ptr<Session> WsConnection::open_any(bool initial) {
+    const std::size_t n = options_.endpoints.size();
+    const int attempts = initial ? static_cast<int>(n) : std::max(1, options_.conn_retries);
+    auto backoff = options_.retry_backoff;
+    std::string failures;
+    std::exception_ptr last;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        if (closed_.load()) throw ConnectionError(code::ConnectionClosed, "the connection is closed");
+        Endpoint ep;
+        std::string db;
+        {
+            std::lock_guard lock(mu_);
+            ep = options_.endpoints[next_endpoint_ % n];
+            db = database_;
+        }
+        try {
+            auto s = Session::open(options_, ep, db);
+            connects_.fetch_add(1);
+            return s;
+        } catch (const AuthError&) {
+            throw;
+        } catch (const ConnectionError& e) {
+            {
+                std::lock_guard lock(mu_);
+                next_endpoint_ = (next_endpoint_ + 1) % n;  // the next attempt tries the next endpoint
+            }
+            if (!failures.empty()) failures += "; ";
+            failures += e.message();
+            last = std::current_exception();
+        }
+        if (!initial && attempt + 1 < attempts) {
+            std::this_thread::sleep_for(backoff);
+            backoff = std::min(backoff * 2, options_.retry_backoff_max);
+        }
+    }
+    if (initial && n == 1) std::rethrow_exception(last);
+    const std::string head = initial ? "no endpoint answered: " : "could not reconnect after " + std::to_string(attempts) + " attempts: ";
+    try {
+        std::rethrow_exception(last);
+    } catch (const TimeoutError& e) {
+        throw TimeoutError(e.code(), head + failures);
+    } catch (const ConnectionError& e) {
+        throw ConnectionError(e.code(), head + failures);
+    }
+}
+
+std::shared_ptr<Session> WsConnection::session() {
+    if (closed_.load()) throw ConnectionError(code::ConnectionClosed, "the connection is closed");
+    {
+        std::lock_guard lock(mu_);
+        if (session_ && session_->alive()) return session_;
+    }
+    std::lock_guard reconnect(reconnect_mu_);
+    {
+        std::lock_guard lock(mu_);
+        if (session_ && session_->alive()) return session_;  // another thread reconnected meanwhile
+    }
+    auto s = open_any(false);
+    std::lock_guard lock(mu_);
+    if (session_) session_->close();
+    session_ = s;
+    return s;
+}
+
+std::string WsConnection::endpoint() const {
+    std::lock_guard lock(mu_);
+    return session_ ? session_->client().label() : std::string();
+}
+
+std::unique_ptr<Result> WsConnection::query(std::string_view sql, const RequestOptions& opts) {
+    auto s = session();
+    const std::uint64_t id = s->req_id(static_cast<std::uint64_t>(opts.req_id));
+    JsonReply reply = [&] {
+        if (s->binary_protocol()) return s->request_binary(binary_query_request(id, sql), id, "binary_query");
+        JsonArgs a;
+        a.add("sql", sql);
+        return s->request("query", a, id);
+    }();
+    auto result = std::make_unique<WsResult>(s, parse_query_info(reply));
+    if (const std::string db = parse_use_statement(sql); !db.empty()) {
+        std::lock_guard lock(mu_);
+        database_ = db;
+    }
+    return result;
+}
+
+void WsConnection::select_db(std::string_view db) {
+    if (db.empty()) throw UsageError(code::InvalidArgument, "select_db: the database name is empty");
+    if (db.find('`') != std::string_view::npos) {
+        throw UsageError(code::InvalidArgument, "select_db: invalid database name '" + std::string(db) + "'");
+    }
+    query("use " + quote_identifier(db));
+    std::lock_guard lock(mu_);
+    database_ = std::string(db);
+}
+
+std::string WsConnection::database() const {
+    std::lock_guard lock(mu_);
+    return database_;
+}
+
+std::string WsConnection::server_version() { return session()->server_version(); }
+
+std::int64_t WsConnection::schemaless_insert(const SchemalessRequest& request) {
+    if (!request.database.empty() && request.database != database()) {
+        throw NotSupportedError("taos-ws writes schemaless data into the connection's current database ('" + database() +
+                                "'); select_db('" + request.database + "') first");
+    }
+    if (request.protocol != SchemalessProtocol::Line && request.protocol != SchemalessProtocol::Telnet &&
+        request.protocol != SchemalessProtocol::Json) {
+        throw UsageError(code::InvalidArgument, "schemaless insert: unknown protocol");
+    }
+    auto s = session();
+    JsonArgs a;
+    a.add("protocol", static_cast<int>(request.protocol))
+        .add("precision", precision_string(request.precision))
+        .add("data", request.lines)
+        .add("ttl", static_cast<std::int64_t>(request.ttl));
+    if (!request.table_name_key.empty()) a.add("table_name_key", request.table_name_key);
+    const JsonReply r = s->request("insert", a, static_cast<std::uint64_t>(request.options.req_id));
+    return r.integer("affected_rows", -1);
+}
+
+std::unique_ptr<Stmt> WsConnection::statement() { return std::make_unique<WsStmt>(session()); }
+
+void WsConnection::close() noexcept {
+    if (closed_.exchange(true)) return;
+    std::shared_ptr<Session> s;
+    {
+        std::lock_guard lock(mu_);
+        s = std::move(session_);
+    }
+    if (s) s->close();
+}
+
+std::unique_ptr<Connection> connect_ws(const Dsn& dsn) {
+    WsOptions options = options_from_dsn(dsn);
+    return std::make_unique<WsConnection>(std::move(options), to_string(dsn, true));
+}
+
+}  // namespace taoslink::ws

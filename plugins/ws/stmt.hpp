@@ -1,0 +1,46 @@
+// Statement API v1 over /ws (protocol.md §2.8): init, prepare, binary set_tags/bind, exec.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "session.hpp"
+#include "taoslink/connection.hpp"
+
+namespace taoslink::ws {
+
+/// A stmt v1 statement on one Session. Insert statements bind with raw blocks (binary actions 1
+/// and 2, NCHAR converted to UCS-4); query statements bind with JSON (the binary path refuses
+/// TIMESTAMP parameters there). Not thread-safe. When its socket is gone every call throws
+/// ConnectionError: prepare a new statement on the (reconnected) connection.
+class WsStmt final : public Stmt {
+public:
+    /// Sends `init`. Throws what Session::request throws.
+    explicit WsStmt(std::shared_ptr<Session> session, std::uint64_t req_id = 0);
+    ~WsStmt() override;
+
+    void prepare(std::string_view sql) override;
+    void set_table_name(std::string_view name) override;
+    void set_tags(const std::vector<BindColumn>& tags) override;
+    void bind(const std::vector<BindColumn>& columns) override;
+    void add_batch() override;
+    std::int64_t execute() override;
+    std::unique_ptr<Result> result() override;
+    void close() noexcept override;
+
+    std::uint64_t id() const noexcept { return id_; }
+    /// From the prepare reply; true until prepare() says otherwise.
+    bool is_insert() const noexcept { return is_insert_; }
+
+private:
+    JsonReply request(std::string_view action, JsonArgs args = {});
+    void ensure_open() const;
+
+    std::shared_ptr<Session> session_;
+    std::uint64_t id_ = 0;
+    bool is_insert_ = true;
+    bool closed_ = false;
+};
+
+}  // namespace taoslink::ws

@@ -1,0 +1,253 @@
+// End to end against the simulator (tests/sim): the plugin as the loader sees it, every type
+// through binary query + fetch_raw_block, stmt v1 insert and query, schemaless, errors.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "bind_block.hpp"
+#include "sim_process.hpp"
+#include "taoslink/dispatcher.hpp"
+#include "taoslink/error.hpp"
+
+using namespace taoslink;
+
+namespace {
+
+std::string dsn(const std::string& tail = "") {
+    return "ws://root:taosdata@127.0.0.1:" + std::to_string(ws_test::sim().port()) + tail;
+}
+
+std::unique_ptr<Connection> open(const std::string& tail = "") {
+    static const std::string plugin = [] { return load_plugin_file(WS_PLUGIN_PATH); }();
+    (void)plugin;
+    return connect(dsn(tail));
+}
+
+std::string ucs4_to_utf8(std::string_view b) {
+    std::string out;
+    for (std::size_t i = 0; i + 4 <= b.size(); i += 4) {
+        std::uint32_t cp;
+        std::memcpy(&cp, b.data() + i, 4);
+        if (cp < 0x80) out += static_cast<char>(cp);
+        else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 63)); }
+        else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 63));
+            out += static_cast<char>(0x80 | (cp & 63));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 63));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 63));
+            out += static_cast<char>(0x80 | (cp & 63));
+        }
+    }
+    return out;
+}
+
+template <class T>
+BindColumn fixed(TypeCode type, const std::vector<T>& values, std::vector<std::uint8_t> nulls = {}) {
+    BindColumn c;
+    c.type = type;
+    c.rows = values.size();
+    c.is_null = std::move(nulls);
+    c.data.resize(values.size() * sizeof(T));
+    std::memcpy(c.data.data(), values.data(), c.data.size());
+    return c;
+}
+
+BindColumn var(TypeCode type, const std::vector<std::string>& values, std::vector<std::uint8_t> nulls = {}) {
+    BindColumn c;
+    c.type = type;
+    c.rows = values.size();
+    c.is_null = std::move(nulls);
+    for (const auto& v : values) {
+        c.lengths.push_back(static_cast<std::int32_t>(v.size()));
+        c.data.insert(c.data.end(), v.begin(), v.end());
+    }
+    return c;
+}
+
+std::vector<std::shared_ptr<const Block>> all_blocks(Result& r) {
+    std::vector<std::shared_ptr<const Block>> out;
+    while (auto b = r.next_block()) out.push_back(b);
+    return out;
+}
+
+}  // namespace
+
+class SimTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(SimTest);
+    CPPUNIT_TEST(every_type_round_trips);
+    CPPUNIT_TEST(many_blocks);
+    CPPUNIT_TEST(stmt_insert_and_query);
+    CPPUNIT_TEST(schemaless_line_protocol);
+    CPPUNIT_TEST(errors_are_typed);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void every_type_round_trips() {
+        auto c = open();
+        c->execute("drop database if exists wsall");
+        c->execute("create database wsall precision 'us'");
+        c->select_db("wsall");
+        CPPUNIT_ASSERT_EQUAL(std::string("wsall"), c->database());
+        c->execute(
+            "create stable st (ts timestamp, b bool, i8 tinyint, i16 smallint, i32 int, i64 bigint, u8 tinyint unsigned, "
+            "u16 smallint unsigned, u32 int unsigned, u64 bigint unsigned, f float, d double, s varchar(20), n nchar(10), "
+            "vb varbinary(10), g geometry(50), d64 decimal(10,2), d128 decimal(30,4)) tags (j json)");
+        const auto n = c->execute(
+            "insert into t1 using st tags ('{\"k\":1}') values (1700000000000000, true, -8, -16, -32, -64, 8, 16, 32, "
+            "18446744073709551615, 1.5, 2.25, 'hello', '你好🙂', '\\x0a0b', 'POINT(1 2)', 12.34, -123456789012345.6789) "
+            "(1700000000000001, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), n);
+        auto r = c->query("select * from st");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(-1), r->affected_rows());
+        CPPUNIT_ASSERT(r->precision() == Precision::Micro);
+        const Fields& f = r->fields();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(19), f.size());
+        CPPUNIT_ASSERT(f[13].type == TypeCode::NChar);
+        CPPUNIT_ASSERT_EQUAL(std::int32_t(10), f[13].length);
+        CPPUNIT_ASSERT(f[16].type == TypeCode::Decimal64);
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(10), f[16].decimal_precision);
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(2), f[16].decimal_scale);
+        CPPUNIT_ASSERT(f[17].type == TypeCode::Decimal);
+        CPPUNIT_ASSERT(f[18].type == TypeCode::Json);
+        auto blocks = all_blocks(*r);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), blocks.size());
+        const Block& b = *blocks[0];
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.rows());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1700000000000000), b.column(0).get<std::int64_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(1), b.column(1).get<std::uint8_t>(0));
+        CPPUNIT_ASSERT(b.column(1).is_null(1));
+        CPPUNIT_ASSERT_EQUAL(std::int8_t(-8), b.column(2).get<std::int8_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::int16_t(-16), b.column(3).get<std::int16_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::int32_t(-32), b.column(4).get<std::int32_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(-64), b.column(5).get<std::int64_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(8), b.column(6).get<std::uint8_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint16_t(16), b.column(7).get<std::uint16_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint32_t(32), b.column(8).get<std::uint32_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(18446744073709551615ull), b.column(9).get<std::uint64_t>(0));
+        CPPUNIT_ASSERT_EQUAL(1.5f, b.column(10).get<float>(0));
+        CPPUNIT_ASSERT_EQUAL(2.25, b.column(11).get<double>(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("hello"), std::string(b.column(12).bytes(0)));
+        CPPUNIT_ASSERT(b.column(12).is_null(1));
+        CPPUNIT_ASSERT(b.column(13).text_encoding() == TextEncoding::Ucs4);
+        CPPUNIT_ASSERT_EQUAL(std::string("你好🙂"), ucs4_to_utf8(b.column(13).bytes(0)));
+        CPPUNIT_ASSERT_EQUAL(std::string("\x0a\x0b"), std::string(b.column(14).bytes(0)));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(21), b.column(15).bytes(0).size());  // WKB point
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1234), b.column(16).get<std::int64_t>(0));
+        std::uint64_t lo;
+        std::int64_t hi;
+        std::memcpy(&lo, b.column(17).fixed_data(), 8);
+        std::memcpy(&hi, b.column(17).fixed_data() + 8, 8);
+        CPPUNIT_ASSERT_EQUAL(std::string("-123456789012345.6789"), format_decimal(lo, hi, 4));
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"k\":1}"), std::string(b.column(18).bytes(0)));
+        CPPUNIT_ASSERT(r->next_block() == nullptr);
+        c->execute("drop database wsall");
+    }
+
+    void many_blocks() {
+        auto c = open();
+        c->execute("create database if not exists wsmany");
+        c->execute("create table if not exists wsmany.t (ts timestamp, v int)");
+        std::string sql = "insert into wsmany.t values ";
+        for (int i = 0; i < 5000; ++i) sql += "(" + std::to_string(1700000000000LL + i) + "," + std::to_string(i) + ")";
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(5000), c->execute(sql));
+        auto r = c->query("select v from wsmany.t");
+        std::size_t rows = 0, blocks = 0;
+        while (auto b = r->next_block()) {
+            for (std::size_t i = 0; i < b->rows(); ++i) CPPUNIT_ASSERT_EQUAL(std::int32_t(rows + i), b->column(0).get<std::int32_t>(i));
+            rows += b->rows();
+            ++blocks;
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5000), rows);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), blocks);
+        // An abandoned result: close() frees it server-side and the socket stays usable.
+        auto r2 = c->query("select v from wsmany.t");
+        CPPUNIT_ASSERT(r2->next_block() != nullptr);
+        r2->close();
+        CPPUNIT_ASSERT(r2->next_block() == nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), c->execute("drop database wsmany"));
+    }
+
+    void stmt_insert_and_query() {
+        auto c = open();
+        c->execute("create database if not exists wsstmt");
+        c->select_db("wsstmt");
+        c->execute("create stable if not exists st (ts timestamp, v int, n nchar(8), s varchar(8)) tags (loc nchar(8), gid int)");
+        auto st = c->statement();
+        st->prepare("insert into ? using st tags (?, ?) values (?, ?, ?, ?)");
+        st->set_table_name("d1");
+        st->set_tags({var(TypeCode::NChar, {"北京"}), fixed<std::int32_t>(TypeCode::Int, {7})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000, 1700000000001, 1700000000002}),
+                  fixed<std::int32_t>(TypeCode::Int, {1, 2, 3}, {0, 1, 0}),
+                  var(TypeCode::NChar, {"ä", "", "日本"}, {0, 1, 0}), var(TypeCode::VarChar, {"a", "bb", ""})});
+        st->add_batch();
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), st->execute());
+        st->close();
+
+        auto q = c->statement();
+        q->prepare("select v, n, loc from st where ts > ? and gid = ?");
+        q->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000}), fixed<std::int32_t>(TypeCode::Int, {7})});
+        q->add_batch();
+        q->execute();
+        auto r = q->result();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), r->fields().size());
+        auto blocks = all_blocks(*r);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), blocks.size());
+        const Block& b = *blocks[0];
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.rows());
+        CPPUNIT_ASSERT(b.column(0).is_null(0));
+        CPPUNIT_ASSERT_EQUAL(std::int32_t(3), b.column(0).get<std::int32_t>(1));
+        CPPUNIT_ASSERT(b.column(1).is_null(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("日本"), ucs4_to_utf8(b.column(1).bytes(1)));
+        CPPUNIT_ASSERT_EQUAL(std::string("北京"), ucs4_to_utf8(b.column(2).bytes(1)));
+        q->close();
+        c->execute("drop database wsstmt");
+    }
+
+    void schemaless_line_protocol() {
+        auto c = open();
+        c->execute("create database if not exists wssml");
+        c->select_db("wssml");
+        SchemalessRequest req;
+        req.lines = "meters,loc=a v=1i 1700000000000\nmeters,loc=b v=2i 1700000000001";
+        req.precision = SchemalessPrecision::Milli;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), c->schemaless_insert(req));
+        req.protocol = SchemalessProtocol::Telnet;
+        req.lines = "cpu 1700000000 3.5 host=h1";
+        req.precision = SchemalessPrecision::Seconds;
+        c->schemaless_insert(req);
+        auto r = c->query("select count(*) from meters");
+        auto b = r->next_block();
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), b->column(0).get<std::int64_t>(0));
+        req.lines = "garbage";
+        req.protocol = SchemalessProtocol::Line;
+        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), ServerError);
+        req.database = "other";
+        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), NotSupportedError);
+        c->execute("drop database wssml");
+    }
+
+    void errors_are_typed() {
+        auto c = open();
+        try {
+            c->query("selec 1");
+            CPPUNIT_FAIL("no error");
+        } catch (const ServerError& e) {
+            CPPUNIT_ASSERT_EQUAL(0x2600, e.code());
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("3.3.6.0"), c->server_version());
+        CPPUNIT_ASSERT_THROW(connect("ws://root:wrong@127.0.0.1:" + std::to_string(ws_test::sim().port())), AuthError);
+        try {
+            connect(dsn("/nosuchdb"));
+            CPPUNIT_FAIL("no error");
+        } catch (const ServerError& e) {
+            CPPUNIT_ASSERT_EQUAL(0x0388, e.code());
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SimTest);
