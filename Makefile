@@ -43,7 +43,7 @@ deps: $(STAMPS)/apt
 $(STAMPS)/venv: $(STAMPS)/apt
 	[ -x $(PY) ] || $(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "scikit-build-core>=0.9" "pybind11>=2.11" "pytest>=7"
+	$(PY) -m pip install -q "scikit-build-core>=0.9" "pybind11>=2.11" "pytest>=7" numpy
 	touch $@
 venv: $(STAMPS)/venv
 

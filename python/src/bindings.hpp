@@ -17,5 +17,9 @@ void register_convert(py::module_& m);
 void register_result(py::module_& m);
 /// connection.cpp: Connection and connect().
 void register_connection(py::module_& m);
+/// stmt.cpp: BindColumn and Stmt.
+void register_stmt(py::module_& m);
+/// consumer.cpp: Consumer, Message and open_consumer().
+void register_consumer(py::module_& m);
 
 }  // namespace taoslink_py

@@ -13,6 +13,7 @@
 
 #include "bindings.hpp"
 #include "result.hpp"
+#include "stmt.hpp"
 
 namespace taoslink_py {
 namespace {
@@ -79,6 +80,17 @@ public:
         return c->schemaless_insert(req);
     }
 
+    /// A new prepared statement (NotSupportedError where the transport has none).
+    std::unique_ptr<PyStmt> statement() {
+        auto c = live();
+        std::unique_ptr<taoslink::Stmt> st;
+        {
+            py::gil_scoped_release nogil;
+            st = c->statement();
+        }
+        return std::make_unique<PyStmt>(c, std::move(st));
+    }
+
     const std::string& describe() const { return describe_; }
     bool closed() const { return closed_; }
 
@@ -141,6 +153,9 @@ void register_connection(py::module_& m) {
              py::arg("database") = "", py::arg("req_id") = 0,
              "Writes InfluxDB line (1), OpenTSDB telnet (2) or JSON (3) data; precision 0..6 as in "
              "SchemalessPrecision. Returns the rows written, or -1 when unknown.")
+        .def("statement", &PyConnection::statement,
+             "A new prepared statement (Stmt). Raises NativeError(kind='NotSupportedError') where the "
+             "transport has none (REST).")
         .def("describe", &PyConnection::describe, "The DSN, password and token redacted.")
         .def_property_readonly("closed", &PyConnection::closed)
         .def("close", &PyConnection::close, "Closes the connection. Idempotent.")

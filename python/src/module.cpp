@@ -1,4 +1,4 @@
-// taoslink._taoslink: the one extension module behind the `taoslink` and `taosrest` packages.
+// taoslink._taoslink: the one extension module behind the `taoslink`, `taosrest` and `taosws` packages.
 #include <string>
 
 #include <pybind11/stl.h>
@@ -12,11 +12,13 @@ namespace py = pybind11;
 
 PYBIND11_MODULE(_taoslink, m) {
     m.doc() = "taoslink's C++ core: connections through transport plugins and fast result conversion. "
-              "Internal: use the taoslink (PEP 249) or taosrest packages.";
+              "Internal: use the taoslink (PEP 249), taosrest or taosws packages.";
     taoslink_py::register_errors(m);
     taoslink_py::register_dsn(m);
     taoslink_py::register_convert(m);
     taoslink_py::register_result(m);
+    taoslink_py::register_stmt(m);
+    taoslink_py::register_consumer(m);
     taoslink_py::register_connection(m);
 
     m.def("version", [] { return std::string(taoslink::version()); }, "The library version.");

@@ -62,6 +62,14 @@ PyResult::PyResult(std::shared_ptr<taoslink::Connection> conn, std::unique_ptr<t
 }
 
 PyResult::~PyResult() {
+    // The destructor runs with the GIL held (Python's dealloc). Waiting for the prefetch and
+    // closing may each take a network round trip: release the GIL so other threads run meanwhile.
+    if (Py_IsInitialized() && PyGILState_Check()) {
+        py::gil_scoped_release nogil;
+        wait_prefetch();
+        if (result_) result_->close();
+        return;
+    }
     wait_prefetch();
     if (result_) result_->close();
 }

@@ -8,15 +8,17 @@
                 ...
 
 The transport is chosen by the DSN's scheme (``http``/``https``/``taosrest`` for taosAdapter's
-REST API); its plugin is loaded on first use. No TDengine client library (libtaos) is needed for
-the REST transport.
+REST API, ``ws``/``wss``/``taosws`` for its WebSocket API); its plugin is loaded on first use. No
+TDengine client library (libtaos) is needed for the REST or WebSocket transports.
 """
 
 from __future__ import annotations
 
 from . import _taoslink
 from .connection import Connection, SmlPrecision, SmlProtocol, connect, make_converter
+from .consumer import Consumer, Message, TopicAssignment
 from .cursor import Cursor
+from .stmt import Statement, bind_column
 from .errors import (
     ConnectionError,
     DatabaseError,
@@ -93,4 +95,5 @@ __all__ = [
     "DateFromTicks", "TimeFromTicks", "TimestampFromTicks", "Binary", "FieldType",
     "SmlProtocol", "SmlPrecision", "make_converter", "loaded_plugins", "plugin_search_path",
     "scheme_map", "redact_dsn", "available_plugins", "__version__",
+    "Statement", "bind_column", "Consumer", "Message", "TopicAssignment",
 ]

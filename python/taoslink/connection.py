@@ -24,6 +24,7 @@ from .params import format_qmark
 
 if TYPE_CHECKING:
     from .cursor import Cursor
+    from .stmt import Statement
 
 __all__ = ["Connection", "connect", "make_converter", "SmlProtocol", "SmlPrecision"]
 
@@ -250,6 +251,22 @@ class Connection:
             raise ProgrammingError(str(e)) from None
         except _taoslink.NativeError as e:
             raise from_native(e) from None
+
+    def statement(self, sql: Optional[str] = None, precision: Union[int, str] = "ms") -> "Statement":
+        """A new prepared statement (prepared with ``sql`` when given). ``precision`` is the
+        precision datetimes are converted to when bound to TIMESTAMP columns. Raises
+        NotSupportedError on transports without statements (REST)."""
+        from .stmt import Statement
+
+        self._check()
+        try:
+            native = self._native.statement()
+        except _taoslink.NativeError as e:
+            raise from_native(e) from None
+        stmt = Statement(self, native, precision)
+        if sql is not None:
+            stmt.prepare(sql)
+        return stmt
 
     def _check(self) -> None:
         if self._closed:

@@ -131,6 +131,11 @@ class Cursor:
             result = self.connection._native.query(sql, req_id or 0)
         except _taoslink.NativeError as e:
             raise from_native(e) from None
+        self._adopt(result)
+
+    def _adopt(self, result: "_taoslink.Result") -> None:
+        """Makes ``result`` this cursor's current result (statement results use it too)."""
+        self._reset()
         fields = result.fields
         if fields:
             self._result = result
