@@ -63,11 +63,21 @@ def run(dsn: str) -> None:
                     ("California.LosAngeles", 3, 1700000002000, 11.8, 221, 0.28))
         print(f"inserted {cur.rowcount} row with bound parameters")
         try:
-            conn.schemaless_insert(["meters_sml,location=Paris current=9.5,voltage=230i 1700000003000000000"],
-                                   protocol="line", precision="ns", database=DB)
-            print("inserted 1 InfluxDB line through schemaless")
+            stmt = conn.statement(f"insert into ? using {DB}.meters tags (?, ?) values (?, ?, ?, ?)")
         except taoslink.NotSupportedError as e:
-            print(f"schemaless not supported here: {e}")
+            print(f"no prepared statements on this transport: {e.msg}")
+        else:
+            with stmt:
+                stmt.set_tbname(f"{DB}.d1003")
+                stmt.set_tags(["California.SanDiego", 4], types=["varchar", "int"])
+                stmt.bind([[1700000004000, 1700000005000], [9.9, 10.1], [215, 216], [0.27, None]],
+                          types=["timestamp", "float", "int", "double"])
+                stmt.add_batch()
+                print(f"inserted {stmt.execute()} rows through a prepared statement (columns bound whole)")
+        conn.select_db(DB)
+        conn.schemaless_insert(["meters_sml,location=Paris current=9.5,voltage=230i 1700000003000000000"],
+                               protocol="line", precision="ns")
+        print("inserted 1 InfluxDB line through schemaless")
         cur.execute(f"select ts, current, voltage, location from {DB}.meters where voltage > ? order by ts",
                     (200,))
         print("columns:", [d[0] for d in cur.description])
