@@ -46,7 +46,8 @@ std::shared_ptr<const Block> Block::decode(std::shared_ptr<const void> owner, co
     if (bytes == nullptr || size < kHeaderSize)
         corrupt("block of " + std::to_string(size) + " bytes is shorter than the 28-byte header");
     const std::int32_t version = read<std::int32_t>(bytes);
-    if (version != 1) corrupt("version " + std::to_string(version) + ", expected 1");
+    // Version 2 is what taosc hands TMQ consumers (tmq_get_raw rewrites 1 to 2); the layout is the same.
+    if (version != 1 && version != 2) corrupt("version " + std::to_string(version) + ", expected 1 or 2");
     const std::int32_t total_field = read<std::int32_t>(bytes + 4);
     if (total_field < static_cast<std::int32_t>(kHeaderSize) || static_cast<std::size_t>(total_field) > size)
         corrupt("total length " + std::to_string(total_field) + " does not fit the " + std::to_string(size) +

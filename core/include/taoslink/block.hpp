@@ -78,7 +78,7 @@ private:
 /// buffer management.
 class Block {
 public:
-    /// Decodes a raw block in `bytes[0, size)`, kept alive by `owner`. Every length, offset and
+    /// Decodes a raw block (version 1, or 2 as in TMQ messages) in `bytes[0, size)`, kept alive by `owner`. Every length, offset and
     /// type is checked against the buffer: a corrupt or truncated block throws ProtocolError and
     /// nothing is ever read out of bounds.
     static std::shared_ptr<const Block> decode(std::shared_ptr<const void> owner, const std::uint8_t* bytes,

@@ -196,7 +196,7 @@ public:
             std::int32_t value;
             const char* what;
         } table[] = {
-            {0, 0, "version 0"},         {0, 2, "version 2"},          {0, -1, "version -1"},
+            {0, 0, "version 0"},         {0, 3, "version 3"},          {0, -1, "version -1"},
             {4, 27, "total length 27"},  {4, 99, "total length 99"},   {4, 97, "block has 97"},
             {4, -1, "total length -1"},  {4, 0, "total length 0"},     {8, -1, "negative row count"},
             {8, 3, "data length"},       {8, 1, "data length"},        {8, 0, "data length"},
