@@ -84,13 +84,6 @@ std::int64_t read_offset_val(Reader& r) {
     }
 }
 
-/// Rewrites a TMQ block's version 2 to 1 in place (same layout; see the header).
-void normalize_block_version(std::uint8_t* block, std::size_t len) {
-    if (len >= 4 && read_u32(block) == 2) {
-        const std::uint8_t one[4] = {1, 0, 0, 0};  // little-endian i32 1
-        std::memcpy(block, one, 4);
-    }
-}
 
 }  // namespace
 
@@ -116,7 +109,7 @@ void set_field_width(Field& f, std::int32_t bytes) {
     }
 }
 
-FetchRawDataReply decode_fetch_raw_data_reply(std::uint8_t* data, std::size_t size) {
+FetchRawDataReply decode_fetch_raw_data_reply(const std::uint8_t* data, std::size_t size) {
     if (data == nullptr) corrupt("empty fetch_raw_data reply");
     Reader r(data, size, "the fetch_raw_data reply");
     if (r.u64("the flag") != kNewFormatFlag) corrupt("the fetch_raw_data reply does not start with the 0xFF..FF flag");
@@ -144,7 +137,7 @@ FetchRawDataReply decode_fetch_raw_data_reply(std::uint8_t* data, std::size_t si
     return out;
 }
 
-TmqData parse_tmq_data(std::shared_ptr<const void> owner, std::uint8_t* raw, std::size_t size) {
+TmqData parse_tmq_data(std::shared_ptr<const void> owner, const std::uint8_t* raw, std::size_t size) {
     if (raw == nullptr) corrupt("empty data payload");
     Reader r(raw, size, "the data payload");
     TmqData out;
@@ -195,21 +188,20 @@ TmqData parse_tmq_data(std::shared_ptr<const void> owner, std::uint8_t* raw, std
         if (body_len < kBlockHead + 28) {
             corrupt(which + " is " + std::to_string(body_len) + " bytes, shorter than its headers");
         }
-        std::uint8_t* body = raw + r.pos();
+        const std::uint8_t* body = raw + r.pos();
         r.skip(body_len, "a block");
         const std::uint8_t compressed = body[16];
         if (compressed != 0) corrupt(which + " is compressed, which taos-ws does not decode");
         const std::uint8_t prec = body[17];
         if (prec > 2) corrupt(which + " has unknown precision " + std::to_string(prec));
 
-        std::uint8_t* block = body + kBlockHead;
+        const std::uint8_t* block = body + kBlockHead;
         const std::size_t block_len = body_len - kBlockHead;
         const std::uint32_t total = read_u32(block + 4);
         if (total != block_len) {
             corrupt(which + " says it is " + std::to_string(total) + " bytes inside a " + std::to_string(block_len) +
                     "-byte slot");
         }
-        normalize_block_version(block, block_len);
 
         TmqBlock tb;
         tb.precision = static_cast<Precision>(prec);
@@ -245,7 +237,7 @@ TmqData parse_tmq_data(std::shared_ptr<const void> owner, std::uint8_t* raw, std
     return out;
 }
 
-TmqBlockReply decode_tmq_block_reply(std::uint8_t* data, std::size_t size) {
+TmqBlockReply decode_tmq_block_reply(const std::uint8_t* data, std::size_t size) {
     if (data == nullptr || size < 24) {
         throw ProtocolError("taosAdapter sent a TMQ fetch_block reply of " + std::to_string(size) +
                             " bytes, shorter than its 24-byte prefix");
@@ -255,7 +247,6 @@ TmqBlockReply decode_tmq_block_reply(std::uint8_t* data, std::size_t size) {
     out.message_id = read_u64(data + 16);
     out.block = data + 24;
     out.block_len = size - 24;
-    normalize_block_version(out.block, out.block_len);
     return out;
 }
 

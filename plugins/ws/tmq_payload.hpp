@@ -30,14 +30,13 @@ struct FetchRawDataReply {
     std::string message;
     std::uint64_t message_id = 0;
     std::uint16_t raw_type = 0;
-    std::uint8_t* raw = nullptr;
+    const std::uint8_t* raw = nullptr;
     std::size_t raw_len = 0;
 };
 
 /// Decodes a fetch_raw_data frame. Error frames (code != 0) end after the message id; success
 /// frames must end exactly after the raw bytes. Throws ProtocolError naming what is wrong.
-/// Takes mutable bytes because parse_tmq_data (which views `raw`) rewrites block versions.
-FetchRawDataReply decode_fetch_raw_data_reply(std::uint8_t* data, std::size_t size);
+FetchRawDataReply decode_fetch_raw_data_reply(const std::uint8_t* data, std::size_t size);
 
 /// One block of a TMQ data message with the schema and table name that travel with it.
 struct TmqBlock {
@@ -58,22 +57,22 @@ struct TmqData {
 /// Parses the raw bytes of a data message (raw type 2). Every block views `raw` without copying
 /// and keeps `owner` alive; NCHAR stays UCS-4. TMQ blocks carry block version 2 (TDengine's
 /// client rewrites v1 in place once it has put the lengths in host order; the layout is that of
-/// §4), which this function rewrites to 1 in place because Block::decode accepts version 1 only.
+/// §4), which Block::decode accepts as it is.
 /// Bytes after the last block (newer servers append e.g. a sleep time) are ignored. Throws
 /// ProtocolError when a length, count, varint or block does not fit.
-TmqData parse_tmq_data(std::shared_ptr<const void> owner, std::uint8_t* raw, std::size_t size);
+TmqData parse_tmq_data(std::shared_ptr<const void> owner, const std::uint8_t* raw, std::size_t size);
 
 /// A fetch_block reply of /rest/tmq: `[u64 timing][u64 req_id of the fetch][u64 message_id][raw block]`.
 struct TmqBlockReply {
     std::uint64_t fetch_req_id = 0;
     std::uint64_t message_id = 0;
-    std::uint8_t* block = nullptr;
+    const std::uint8_t* block = nullptr;
     std::size_t block_len = 0;
 };
 
-/// Decodes a fetch_block frame and rewrites a version-2 block header to 1 (as parse_tmq_data).
+/// Decodes a fetch_block frame; the block views `data`.
 /// Throws ProtocolError when the frame is shorter than its 24-byte prefix.
-TmqBlockReply decode_tmq_block_reply(std::uint8_t* data, std::size_t size);
+TmqBlockReply decode_tmq_block_reply(const std::uint8_t* data, std::size_t size);
 
 /// The user-facing width of a column whose raw-block "bytes" is `bytes` (§5.2); also fills the
 /// DECIMAL precision and scale of `field` from the descriptor.
