@@ -209,7 +209,7 @@ HttpClient::HttpClient(const RestOptions& o, Endpoint endpoint)
         case AuthMode::BearerToken: authorization_ = "Bearer " + o.token; break;
         case AuthMode::CloudToken: break;  // ?token= on every URL
     }
-    if (tls_) context_ = make_client_context(endpoint_.host, o.tls_verify, o.ca_file);
+    if (tls_) context_ = tls::make_client_context(endpoint_.host, o.tls_verify, o.ca_file);
 }
 
 HttpClient::~HttpClient() { close(); }
@@ -262,7 +262,7 @@ HttpResponse HttpClient::post(const HttpRequest& req) {
     using Poco::Net::HTTPMessage;
     using Poco::Net::HTTPRequest;
     SigpipeGuard sigpipe;
-    take_verify_error();
+    tls::take_verify_error();
     for (int attempt = 0;; ++attempt) {
         std::unique_ptr<Session> s = acquire();
         const bool reused = s->requests > 0;
@@ -328,7 +328,7 @@ HttpResponse HttpClient::post(const HttpRequest& req) {
                 throw ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + text);
             }
             if (is<Poco::Net::SSLException>(e)) {
-                const std::string why = take_verify_error();
+                const std::string why = tls::take_verify_error();
                 throw ConnectionError(code::TlsError,
                                       "TLS error with " + label_ + ": " + text + (why.empty() ? "" : " (" + why + ")"));
             }

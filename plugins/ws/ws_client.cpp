@@ -26,7 +26,7 @@
 #include "json.hpp"
 #include "taoslink/error.hpp"
 #include "taoslink/version.hpp"
-#include "tls.hpp"  // taos-rest's TLS context (plugins/rest/tls.hpp), shared through taoslink_rest_impl
+#include "tls.hpp"  // plugins/common: the TLS client context both plugins use
 
 namespace taoslink::ws {
 
@@ -98,11 +98,11 @@ WsClient::WsClient(const WsClientConfig& config, const Endpoint& endpoint)
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     std::function<void()> open;
     bool connecting = true;
-    rest::take_verify_error();
+    tls::take_verify_error();
     Poco::Net::HTTPResponse response;
     try {
         if (config.tls) {
-            auto ctx = rest::make_client_context(endpoint.host, config.tls_verify, config.ca_file);
+            auto ctx = tls::make_client_context(endpoint.host, config.tls_verify, config.ca_file);
             auto tls = std::make_unique<OpenableSession<Poco::Net::HTTPSClientSession>>(endpoint.host, endpoint.port, ctx);
             open = [p = tls.get()] { p->open(); };
             session = std::move(tls);
@@ -131,7 +131,7 @@ WsClient::WsClient(const WsClientConfig& config, const Endpoint& endpoint)
         throw TimeoutError(code::RpcTimeout, "Timed out connecting to " + label_ + " (connect timeout " +
                                                  seconds_text(config.connect_timeout) + ")");
     } catch (const Poco::Net::SSLException& e) {
-        const std::string why = rest::take_verify_error();
+        const std::string why = tls::take_verify_error();
         throw ConnectionError(code::TlsError,
                               "TLS error with " + label_ + ": " + e.displayText() + (why.empty() ? "" : " (" + why + ")"));
     } catch (const Poco::Exception& e) {

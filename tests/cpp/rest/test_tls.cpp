@@ -51,7 +51,7 @@ public:
         fs::remove_all(dir, ec);
     }
     Poco::Net::Context::Ptr server_context(const std::string& name) const {
-        rest::ensure_ssl_initialized();
+        tls::ensure_ssl_initialized();
         const std::string d = dir.string() + "/";
         return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, d + name + ".key", d + name + ".pem", "",
                                       Poco::Net::Context::VERIFY_NONE);

@@ -53,7 +53,7 @@ public:
         fs::remove_all(dir, ec);
     }
     Poco::Net::Context::Ptr server_context() const {
-        rest::ensure_ssl_initialized();
+        tls::ensure_ssl_initialized();
         const std::string d = dir.string() + "/";
         return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, d + "srv.key", d + "srv.pem", "",
                                       Poco::Net::Context::VERIFY_NONE);

@@ -11,7 +11,7 @@
 
 #include "taoslink/error.hpp"
 
-namespace taoslink::rest {
+namespace taoslink::tls {
 
 namespace {
 
@@ -77,4 +77,4 @@ Poco::Net::Context::Ptr make_client_context(const std::string& host, bool verify
     return ctx;
 }
 
-}  // namespace taoslink::rest
+}  // namespace taoslink::tls

@@ -1,11 +1,11 @@
-// TLS for https:// connections through Poco NetSSL.
+// TLS client contexts for the plugins' https:// and wss:// connections, through Poco NetSSL.
 #pragma once
 
 #include <string>
 
 #include <Poco/Net/Context.h>
 
-namespace taoslink::rest {
+namespace taoslink::tls {
 
 /// Initialises Poco NetSSL (and OpenSSL) once per process; thread-safe, never undone.
 void ensure_ssl_initialized();
@@ -23,4 +23,4 @@ Poco::Net::Context::Ptr make_client_context(const std::string& host, bool verify
 /// it; empty when none failed.
 std::string take_verify_error();
 
-}  // namespace taoslink::rest
+}  // namespace taoslink::tls
