@@ -48,14 +48,23 @@ WsResult::WsResult(std::shared_ptr<Session> session, QueryInfo info) : session_(
 WsResult::~WsResult() { close(); }
 
 std::shared_ptr<const Block> WsResult::next_block() {
+    if (failed_) std::rethrow_exception(failed_);
     if (done_) return nullptr;
     try {
         return session_->binary_protocol() ? fetch_raw_block() : fetch_json();
     } catch (const ServerError&) {
+        failed_ = std::current_exception();
         done_ = true;  // the adapter frees a result whose fetch failed
         throw;
     } catch (const ConnectionError&) {
+        failed_ = std::current_exception();
         done_ = true;  // the result lived on a socket that is gone
+        throw;
+    } catch (const Error&) {
+        // A block we cannot decode: the server has moved past it, so fetching on would skip rows.
+        // Abandon the result (close() frees it on the server) and keep failing.
+        failed_ = std::current_exception();
+        close();
         throw;
     }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string_view>
 
@@ -27,7 +28,8 @@ QueryInfo parse_query_info(const JsonReply& reply, std::string_view id_key = "id
 /// A /ws result. next_block() sends fetch_raw_block (action 7) on servers >= 3.3.2.0, else
 /// `fetch` + `fetch_block`; each block views the received frame without copying (NCHAR stays
 /// UCS-4). The server frees the result when it reports the end; close() before that sends
-/// `free_result`. Not thread-safe (core rule); keeps its Session alive.
+/// `free_result`. Once a fetch fails (server error, broken link, timeout, corrupt block) the
+/// result stays failed. Not thread-safe (core rule); keeps its Session alive.
 class WsResult final : public Result {
 public:
     WsResult(std::shared_ptr<Session> session, QueryInfo info);
@@ -47,6 +49,9 @@ private:
     std::shared_ptr<Session> session_;
     QueryInfo info_;
     bool done_ = false;
+    /// The first fetch error. A result that failed part-way is never resumed or reported as
+    /// complete: every later next_block() rethrows this, so no rows can silently go missing.
+    std::exception_ptr failed_;
 };
 
 }  // namespace taoslink::ws
