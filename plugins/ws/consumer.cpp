@@ -393,9 +393,19 @@ std::optional<Message> WsConsumer::poll_once(std::chrono::milliseconds wait) {
     m.offset = r.integer("offset", 0);
     m.type = static_cast<std::int32_t>(r.integer("message_type", 1));
     if (m.type == 1 || m.type == 3) {
-        bool fallback = true;
-        if (m.type == 1 && link->raw_data && use_raw_data_) read_raw_data(*link, m, message_id, fallback);
-        if (fallback) read_fetch_blocks(*link, m, message_id);
+        try {
+            bool fallback = true;
+            if (m.type == 1 && link->raw_data && use_raw_data_) read_raw_data(*link, m, message_id, fallback);
+            if (fallback) read_fetch_blocks(*link, m, message_id);
+        } catch (const ConnectionError&) {
+            throw;  // the link is gone already; the next call resubscribes
+        } catch (const Error&) {
+            // The server has moved past a message we could not read (corrupt, truncated, freed).
+            // Polling on would skip it, and a later commit would lose its rows for good: drop the
+            // link instead, so the next call rejoins the group at the committed offsets.
+            break_link();
+            throw;
+        }
     }
     return m;
 }

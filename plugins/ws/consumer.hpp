@@ -105,7 +105,8 @@ public:
     std::string server_version() const;
     /// Sockets opened so far (1 after construction; +1 per reconnect).
     std::size_t connects() const noexcept { return connects_.load(); }
-    /// Closes the current socket as a network failure would, leaving the consumer open (tests).
+    /// Closes the current socket as a network failure would, leaving the consumer open: the next
+    /// call rejoins the group at the committed offsets (after an unreadable message; tests).
     void break_link() noexcept;
     /// With false, data messages are read with `fetch` + `fetch_block` even where the server has
     /// `fetch_raw_data` (tests of the pre-3.3.2.0 path).
