@@ -3,7 +3,7 @@
 Loopback clients only, no auth:
   POST /-/sim/reset     drop all data, faults and cached responses
   POST /-/sim/fault     arm a fault (see faults.py / README.md)
-  GET  /-/sim/faults    list armed faults
+  GET  /-/sim/faults    list armed faults, and WebSocket requests seen per path and action
   POST /-/sim/generate  {"db","table","rows","precision"} synthetic benchmark table
   GET  /-/sim/stats     response-cache counters
 """
@@ -43,6 +43,7 @@ class ControlRoutes:
             app.store.reset()
             app.cache.clear()
             app.faults.clear()
+            app.faults.reset_counters()
             return _json(200, {"ok": True})
         if name == "fault" and req.method == "POST":
             try:
@@ -51,7 +52,8 @@ class ControlRoutes:
                 return _json(400, {"error": str(e)})
             return _json(200, {"ok": True, "pending": app.faults.pending()})
         if name == "faults" and req.method == "GET":
-            return _json(200, {"pending": app.faults.pending()})
+            return _json(200, {"pending": app.faults.pending(),
+                               "ws_requests": app.faults.counters()})
         if name == "generate" and req.method == "POST":
             try:
                 info = generate(app.store, str(body.get("db", "bench")),

@@ -138,6 +138,10 @@ class WebSocket:
         self._wlock = threading.Lock()
         self.closed = False          # we sent a close frame or the socket died
         self.close_code = None       # what the peer sent, if it closed first
+        # fault injection (faults.WsFaultPlan): on_send(opcode, payload) -> payload or None
+        # (None: shut the socket down instead of sending); after_send() after a data message
+        self.on_send = None
+        self.after_send = None
 
     # -- reading -------------------------------------------------------------
     def _read(self, n: int) -> bytes:
@@ -214,16 +218,26 @@ class WebSocket:
 
     # -- writing -------------------------------------------------------------
     def send(self, opcode: int, payload: bytes) -> bool:
+        data = opcode in (OP_TEXT, OP_BINARY)
+        if data and self.on_send is not None:
+            if self.closed:
+                return False
+            payload = self.on_send(opcode, payload)
+            if payload is None:
+                self.abort()
+                return False
         frame = encode_frame(opcode, payload)
         with self._wlock:
             if self.closed:
                 return False
             try:
                 self.sock.sendall(frame)
-                return True
             except OSError:
                 self.closed = True
                 return False
+        if data and self.after_send is not None:
+            self.after_send()
+        return True
 
     def send_text(self, data) -> bool:
         return self.send(OP_TEXT, data.encode() if isinstance(data, str) else data)
@@ -233,6 +247,16 @@ class WebSocket:
 
     def ping(self, payload: bytes = b"") -> bool:
         return self.send(OP_PING, payload)
+
+    def abort(self):
+        """Drop the connection without a close frame (fault injection): both directions
+        are shut down, so the peer reads EOF and our reader returns None."""
+        with self._wlock:
+            self.closed = True
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def close(self, code=CLOSE_NORMAL, reason: str = ""):
         """Send a close frame (once) and shut the socket down."""

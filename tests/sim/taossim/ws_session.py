@@ -18,6 +18,7 @@ import time
 
 from . import errors
 from .engine import Session
+from .faults import WsFaultPlan
 from .render import go_json_str
 from .websocket import OP_TEXT, WebSocket
 
@@ -147,6 +148,7 @@ class WsSession:
         self.sql = SqlActions(self)
         self.stmt = StmtActions(self)
         self._stop = threading.Event()
+        self.faults = WsFaultPlan(app.faults, "/ws", ws)   # sim-only fault injection
 
     # -- replies ---------------------------------------------------------------
     def reply(self, start_ns: int, action: str, req_id: int, code: int = 0, message: str = "",
@@ -167,6 +169,8 @@ class WsSession:
 
     # -- loop ------------------------------------------------------------------
     def run(self):
+        if not self.faults.start():
+            return
         pinger = threading.Thread(target=self._ping_loop, daemon=True, name="taossim-ws-ping")
         pinger.start()
         try:
@@ -194,6 +198,8 @@ class WsSession:
                     self.app.log(f"/ws internal error: {exc!r}")
                     import traceback
                     traceback.print_exc()
+                finally:
+                    self.faults.end()
         finally:
             self._stop.set()
             self.results.clear()            # the adapter frees everything on disconnect
@@ -219,6 +225,7 @@ class WsSession:
             self.error(start, "", 0, errors.GENERIC, "unmarshal request error")
             return
         args = request.get("args")
+        self.faults.begin(action or "")
         if not action:
             self.error(start, "", loose_req_id(args), errors.GENERIC, "request no action")
             return
@@ -266,6 +273,7 @@ class WsSession:
             return
         req_id, resource_id, action = struct.unpack_from("<QQQ", data, 0)
         name = self.BINARY_NAMES.get(action, "unknown")
+        self.faults.begin(name)
         if not self.connected:
             self.error(start, name, req_id, errors.GENERIC, "server not connected")
             return

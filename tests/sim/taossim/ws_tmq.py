@@ -20,6 +20,7 @@ from . import errors
 from .auth import Credentials
 from .engine import CLIENT_VERSION
 from .errors import TaosError
+from .faults import WsFaultPlan
 from .tmq import INVALID_PARA
 from .websocket import OP_TEXT, WebSocket
 from .ws_session import (PING_INTERVAL, READ_TIMEOUT, TRACE, ArgError, decode_args, marshal)
@@ -155,6 +156,7 @@ class TmqSession:
         self.slot = None                # the one queued poll request
         self.poller = None
         self._stop = threading.Event()
+        self.faults = WsFaultPlan(app.faults, "/rest/tmq", ws)   # sim-only fault injection
 
     # -- replies ---------------------------------------------------------------
     def reply(self, start, action, req_id, extra=None, code=0, message="", timing=None):
@@ -173,6 +175,8 @@ class TmqSession:
 
     # -- loop --------------------------------------------------------------------
     def run(self):
+        if not self.faults.start():
+            return
         pinger = threading.Thread(target=self._ping_loop, daemon=True, name="taossim-tmq-ping")
         pinger.start()
         try:
@@ -199,6 +203,8 @@ class TmqSession:
                     self.app.log(f"/rest/tmq internal error: {exc!r}")
                     import traceback
                     traceback.print_exc()
+                finally:
+                    self.faults.end()
         finally:
             self._stop.set()
             with self.slot_cond:
@@ -245,6 +251,7 @@ class TmqSession:
                 self.slot = (start, parsed)         # replaces an older queued poll
                 self.slot_cond.notify_all()
             return
+        self.faults.begin(action)                   # polls: on the poller thread
         getattr(self, method)(start, action, parsed)
 
     @staticmethod
@@ -373,11 +380,14 @@ class TmqSession:
                 start, a = self.slot
                 self.slot = None
             try:
+                self.faults.begin("poll")
                 self.poll(start, "poll", a)
             except Exception as exc:
                 self.app.log(f"/rest/tmq poll internal error: {exc!r}")
                 import traceback
                 traceback.print_exc()
+            finally:
+                self.faults.end()
 
     @staticmethod
     def _describe(h: HeldMessage) -> dict:
