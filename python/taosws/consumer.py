@@ -10,13 +10,43 @@ from taoslink import _taoslink
 from taoslink.consumer import split_consumer_config
 
 from . import values
-from .errors import ConsumerException, from_native, make
-from .result import TaosField, fields_of
+from .errors import ConsumerException, from_native, make, text
+from .result import TaosField
 
 __all__ = ["Consumer", "Message", "MessageBlock", "TopicAssignment", "Assignment"]
 
 #: Set by taos-ws-py before the user's keys (which override them).
 _DEFAULTS = {"enable.auto.commit": "true", "experimental.snapshot.enable": "false"}
+
+#: TDengine's "unknown" error code: taos-ws-py's consumer errors omit it from the text.
+_UNKNOWN_CODE = 0xFFFF
+
+_CLOSED = "consumer has been already closed"
+
+
+def _raw_width(code: int, length: int) -> int:
+    """The column width as a TMQ raw block's schema states it (what taos-ws-py's
+    ``MessageBlock.fields()`` reports): the 2-byte length prefix included, NCHAR/JSON in UCS-4."""
+    if code in (8, 16, 20):          # VARCHAR, VARBINARY, GEOMETRY
+        return length + 2
+    if code in (10, 15):             # NCHAR, JSON
+        return length * 4 + 2
+    if code == 18:                   # BLOB
+        return length + 4
+    return length
+
+
+def _error(exc: BaseException) -> BaseException:
+    """A ``_taoslink.NativeError`` as taos-ws-py's ConsumerException."""
+    err = from_native(exc, ConsumerException)
+    if isinstance(err, ConsumerException) and err.errno == _UNKNOWN_CODE:
+        err.args = (text(None, err.msg),)
+    return err
+
+
+def _message_error(message: str) -> ConsumerException:
+    """A ConsumerException whose text is ``message`` alone (taos-ws-py's own checks)."""
+    return make(ConsumerException, None, message, raw=True)
 
 
 class MessageBlock:
@@ -28,7 +58,9 @@ class MessageBlock:
         self._converter = converter
 
     def fields(self) -> List[TaosField]:
-        return fields_of(self._fields)
+        """The columns; ``bytes()`` is the width in the raw block (VARCHAR(10) → 12, NCHAR(10) →
+        42), as taos-ws-py reports it for messages."""
+        return [TaosField(name, code, _raw_width(code, length)) for name, code, length, _p, _s in self._fields]
 
     def nrows(self) -> int:
         return self._block.rows
@@ -45,11 +77,13 @@ class MessageBlock:
 
 class Message:
     """A polled message: ``topic()``, ``database()``, ``vgroup()``, ``offset()`` (not in
-    taos-ws-py), iteration over its MessageBlocks."""
+    taos-ws-py). As in taos-ws-py the message is its own iterator: it yields its MessageBlocks
+    once."""
 
     def __init__(self, native: "_taoslink.Message", converter: "_taoslink.Converter") -> None:
         self._native = native
         self._converter = converter
+        self._blocks: Optional[Iterator[MessageBlock]] = None
 
     def topic(self) -> str:
         return self._native.topic
@@ -67,9 +101,14 @@ class Message:
     def offset(self) -> int:
         return self._native.offset
 
-    def __iter__(self) -> Iterator[MessageBlock]:
-        fields = self._native.fields
-        return iter([MessageBlock(b, fields, self._converter) for b in self._native.blocks()])
+    def __iter__(self) -> "Message":
+        return self
+
+    def __next__(self) -> MessageBlock:
+        if self._blocks is None:
+            fields = self._native.fields
+            self._blocks = iter([MessageBlock(b, fields, self._converter) for b in self._native.blocks()])
+        return next(self._blocks)
 
     def __repr__(self) -> str:
         return "Message(topic=%s, vgroup=%d, offset=%d)" % (self.topic(), self.vgroup(), self.offset())
@@ -107,62 +146,81 @@ class TopicAssignment:
         return list(self._assignments)
 
     def to_string(self) -> str:
+        """taos-ws-py's text, its spelling included."""
+        return "topic: %s," % self._topic + "".join(
+            "vgoup_id: %d, offset: %d, begin: %d, end: %d" % a._v for a in self._assignments)
+
+    def __repr__(self) -> str:
         return "TopicAssignment { topic: %s, assignments: [%s] }" % (
             self._topic, ", ".join(repr(a) for a in self._assignments))
 
-    __repr__ = to_string
-
 
 class Consumer:
-    """``Consumer(conf=None, dsn=None)``: ``conf`` is a dict (td.connect.ip/host, td.connect.port/
-    port, td.connect.user/username/user, td.connect.pass/password, group.id (required),
-    client.id, auto.offset.reset, ...); or ``dsn`` ``ws://host:6041?group.id=g&...``."""
+    """``Consumer(conf=None, dsn=None)``: ``conf`` is a dict (td.connect.websocket.scheme,
+    td.connect.ip/host, td.connect.port/port, td.connect.user/username/user,
+    td.connect.pass/password, group.id (required), client.id, auto.offset.reset, timezone, ...);
+    or ``dsn`` ``ws://user:pass@host:6041?group.id=g&...``. Every error is a ConsumerException
+    whose text carries TDengine's code (``[0x03E1] Internal error: `Topic not exist```) and whose
+    ``errno`` is that code."""
 
     def __init__(self, conf: Optional[Dict[str, Any]] = None, dsn: Optional[str] = None) -> None:
         timezone = None
         if conf is not None:
             conf = dict(conf)
             timezone = conf.pop("timezone", None)
+            if "group.id" not in conf:
+                raise _message_error("group.id must be set in configurations")
+            for key in ("td.connect.port", "port"):
+                port = conf.get(key)
+                if port is not None:
+                    if isinstance(port, bool) or not isinstance(port, (int, str)):
+                        raise _message_error("Invalid port: %s" % (port,))
+                    break
             merged = dict(_DEFAULTS)
-            merged.update({k: v for k, v in conf.items()})
-            if "group.id" not in merged:
-                raise make(ConsumerException, None, "group.id must be set")
-            url, config = split_consumer_config(merged)
+            merged.update(conf)
+            try:
+                url, config = split_consumer_config(merged)
+            except _taoslink.NativeError as e:
+                raise _error(e) from None
         elif dsn is not None:
             try:
                 params = _taoslink.parse_dsn(dsn)["params"]
             except _taoslink.NativeError as e:
-                raise from_native(e, ConsumerException) from None
-            config = dict(_DEFAULTS)
+                raise _error(e) from None
+            config = dict(_DEFAULTS)     # TDengine's defaults too; the DSN's parameters override
             config.update(params)
             timezone = config.pop("timezone", None)
             if "group.id" not in config:
-                raise make(ConsumerException, None, "group.id must be set")
+                raise make(ConsumerException, None, "requires parameter: group.id")
             url = dsn
         else:
-            raise make(ConsumerException, None, "either conf or dsn is required")
+            raise make(ConsumerException, None, "requires parameter: group.id")
         try:
             zone = values.resolve_zone(timezone)
         except ValueError:
-            raise make(ConsumerException, None, "Invalid timezone: %s" % timezone) from None
+            raise _message_error("Invalid timezone: %s" % timezone) from None
         self._converter = values.row_converter(zone)
         try:
             self._native = _taoslink.open_consumer(url, config)
         except _taoslink.NativeError as e:
-            raise from_native(e, ConsumerException) from None
+            raise _error(e) from None
 
     def _call(self, fn: Any, *args: Any) -> Any:
+        if self._native.closed:
+            raise _message_error(_CLOSED)
         try:
             return fn(*args)
         except _taoslink.NativeError as e:
-            raise from_native(e, ConsumerException) from None
+            raise _error(e) from None
 
     def subscribe(self, topics: List[str]) -> None:
         self._call(self._native.subscribe, list(topics))
 
     def unsubscribe(self) -> None:
-        """Unsubscribes; the consumer stays usable (taos-ws-py dropped it)."""
-        self._call(self._native.unsubscribe)
+        """Unsubscribes; the consumer stays usable (taos-ws-py dropped it). A no-op once closed,
+        as in taos-ws-py."""
+        if not self._native.closed:
+            self._call(self._native.unsubscribe)
 
     def list_topics(self) -> List[str]:
         return list(self._call(self._native.list_topics))

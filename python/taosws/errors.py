@@ -92,10 +92,6 @@ class ConsumerException(Error):
     pass
 
 
-#: C++ error kinds that are about the link, whatever the call: they raise ConnectionError.
-_LINK_KINDS = {"ConnectionError", "TimeoutError", "AuthError", "DsnError", "PluginError"}
-
-
 def text(code: Optional[int], message: str) -> str:
     """taos-ws-py's rendering of an error: ``[0x2600] Internal error: `msg```."""
     if code is None:
