@@ -443,3 +443,165 @@ def test_stmt_query_use_result(ws):
     assert (r["code"], r["fields_names"], r["fields_types"]) == (0, ["v"], [4])
     f = ws.json("fetch", req_id=65, id=r["result_id"])
     assert f["rows"] == 1
+
+
+# -- /ws block cache ----------------------------------------------------------------------
+
+def _post_json(port, path, obj=None, method="POST"):
+    import http.client
+    h = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    h.request(method, path, body=json.dumps(obj).encode() if obj is not None else None)
+    r = h.getresponse()
+    body = r.read()
+    h.close()
+    assert r.status == 200, body
+    return json.loads(body)
+
+
+def _stats(port):
+    return _post_json(port, "/-/sim/stats", method="GET")
+
+
+def _binary_fetch_all(ws, sql, req_id=0x70):
+    """binary query + fetch_raw_block to the end -> (query reply without timing and result
+    id, [blocks])."""
+    s = sql.encode()
+    _, data = ws.binary(req_id, 0, 6, struct.pack("<HI", 1, len(s)) + s)
+    reply = json.loads(data)
+    assert reply["code"] == 0, reply
+    reply.pop("timing")
+    rid = reply.pop("id")
+    blocks = []
+    while True:
+        _, frame = ws.binary(req_id + 1, rid, 7, b"\x01\x00")
+        mlen = struct.unpack_from("<I", frame, 38)[0]
+        assert struct.unpack_from("<I", frame, 34)[0] == 0, frame
+        p = 42 + mlen + 8
+        if frame[p]:
+            return reply, blocks
+        blocks.append(frame[p + 5:])
+
+
+def _rows(block: bytes) -> int:
+    return struct.unpack_from("<i", block, 8)[0]
+
+
+def _connect(port):
+    c = WsClient(port)
+    assert c.json("conn", req_id=1, user="root", password="taosdata", db="")["code"] == 0
+    return c
+
+
+def test_ws_block_cache_hit_is_byte_identical_and_writes_invalidate(port):
+    _post_json(port, "/-/sim/generate", {"db": "wsc", "table": "t", "rows": 10000})
+    sql = "select * from wsc.t"
+    ws = _connect(port)
+    s0 = _stats(port)
+    r1, b1 = _binary_fetch_all(ws, sql)
+    s1 = _stats(port)
+    assert (s1["ws_cache_misses"] - s0["ws_cache_misses"], s1["ws_cache_hits"]) == \
+        (1, s0["ws_cache_hits"])
+    assert len(b1) == 3 and sum(_rows(b) for b in b1) == 10000   # 4096+4096+1808 rows
+    r2, b2 = _binary_fetch_all(ws, "  " + sql + " ")        # same statement, served from cache
+    s2 = _stats(port)
+    assert s2["ws_cache_hits"] == s1["ws_cache_hits"] + 1
+    assert s2["ws_cache_misses"] == s1["ws_cache_misses"]
+    assert r2 == r1 and b2 == b1                             # same reply fields, same bytes
+    # JSON fetch + fetch_block read the same cached blocks, on another connection
+    ws2 = _connect(port)
+    r = q(ws2, sql)
+    got = []
+    while True:
+        f = ws2.json("fetch", req_id=80, id=r["id"])
+        if f["completed"]:
+            break
+        ws2.send_frame(0x1, json.dumps({"action": "fetch_block",
+                                        "args": {"req_id": 81, "id": r["id"]}}).encode())
+        _, data = ws2.recv()
+        got.append(data[16:])
+        assert f["rows"] == _rows(data[16:])
+    assert got == b1 and _stats(port)["ws_cache_hits"] == s2["ws_cache_hits"] + 1
+    ws2.close()
+    # any write bumps the generation: the next query is executed and encoded again
+    q(ws, "insert into wsc.t values (1800000000000, 1, 1, 1, 1, true, 'x', 'y', 1, 1)")
+    s3 = _stats(port)
+    assert s3["generation"] > s2["generation"]
+    r4, b4 = _binary_fetch_all(ws, sql)
+    s4 = _stats(port)
+    assert s4["ws_cache_misses"] == s3["ws_cache_misses"] + 1
+    assert s4["ws_cache_hits"] == s3["ws_cache_hits"]
+    assert sum(_rows(b) for b in b4) == 10001 and b4[:2] == b1[:2] and b4[2] != b1[2]
+    r5, b5 = _binary_fetch_all(ws, sql)
+    assert _stats(port)["ws_cache_hits"] == s4["ws_cache_hits"] + 1 and b5 == b4
+    ws.close()
+
+
+def test_ws_block_cache_matches_uncached_server_and_no_cache(port):
+    """The same data on a --no-cache simulator gives the same bytes; that one never caches."""
+    _post_json(port, "/-/sim/generate", {"db": "wsu", "table": "t", "rows": 5000})
+    plain = start_in_thread(App(cache=False))
+    try:
+        _post_json(plain.port, "/-/sim/generate", {"db": "wsu", "table": "t", "rows": 5000})
+        sqls = ["select * from wsu.t", "select c_int, c_nchar, ts from wsu.t where c_int > 0",
+                "select count(*), max(c_double) from wsu.t", "select * from wsu.t limit 0"]
+        ws, wp = _connect(port), _connect(plain.port)
+        for sql in sqls:
+            a1, a2 = _binary_fetch_all(ws, sql), _binary_fetch_all(ws, sql)   # miss, hit
+            p1, p2 = _binary_fetch_all(wp, sql), _binary_fetch_all(wp, sql)
+            assert a1 == a2 == p1 == p2, sql
+        st = _stats(plain.port)
+        assert (st["ws_cache_hits"], st["ws_cache_misses"]) == (0, 0)
+        ws.close()
+        wp.close()
+    finally:
+        plain.shutdown()
+        plain.server_close()
+
+
+def test_ws_block_cache_skips_partial_and_nondeterministic(port):
+    _post_json(port, "/-/sim/generate", {"db": "wsp", "table": "t", "rows": 9000})
+    ws = _connect(port)
+    sql = "select * from wsp.t"
+    s0 = _stats(port)
+    r = q(ws, sql)
+    ws.binary(0x90, r["id"], 7, b"\x01\x00")              # one block of three, then freed
+    ws.send_frame(0x1, json.dumps({"action": "free_result",
+                                   "args": {"req_id": 0x91, "id": r["id"]}}).encode())
+    _binary_fetch_all(ws, sql)                            # not stored by the partial read: a miss
+    s1 = _stats(port)
+    assert (s1["ws_cache_hits"], s1["ws_cache_misses"]) == \
+        (s0["ws_cache_hits"], s0["ws_cache_misses"] + 2)
+    for _ in range(2):                                    # now() is never looked up
+        _binary_fetch_all(ws, "select now(), c_int from wsp.t limit 1")
+    s2 = _stats(port)
+    assert (s2["ws_cache_hits"], s2["ws_cache_misses"]) == (s1["ws_cache_hits"],
+                                                            s1["ws_cache_misses"])
+    ws.close()
+
+
+def test_ws_block_cache_concurrent_sessions(port):
+    import threading
+    _post_json(port, "/-/sim/generate", {"db": "wsm", "table": "t", "rows": 9000})
+    sql = "select * from wsm.t"
+    ws = _connect(port)
+    ref = _binary_fetch_all(ws, sql)[1]
+    ws.close()
+    q(_connect(port), "insert into wsm.t values (1800000000000, 1, 1, 1, 1, true, 'x', 'y', 1, 1)")
+    out, errs = [], []
+
+    def run():
+        try:
+            c = _connect(port)
+            for _ in range(3):
+                out.append(_binary_fetch_all(c, sql)[1])
+            c.close()
+        except Exception as e:        # noqa: BLE001 - reported below
+            errs.append(e)
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errs and len(out) == 12
+    assert all(b == out[0] for b in out) and sum(_rows(b) for b in out[0]) == 9001
+    assert out[0][:2] == ref[:2]

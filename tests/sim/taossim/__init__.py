@@ -7,7 +7,7 @@ Pure standard library.  Layout, one idea per module:
   sqllex, sqlparse, sqlast, engine, query, values, wkt: SQL
   store     catalogue + columnar data;  generate: synthetic tables
   render    JSON value rendering;  rawblock: raw block encoder (for /ws, TMQ)
-  cache     pre-encoded SELECT bodies;  errors, types: codes and type table
+  cache     pre-encoded SELECT bodies and /ws raw blocks;  errors, types: codes, type table
   websocket RFC 6455 handshake/frames;  ws_session, ws_sql, ws_stmt: the /ws actions
 """
 

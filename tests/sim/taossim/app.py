@@ -6,7 +6,7 @@ from typing import Optional
 
 from . import render
 from .auth import Accounts
-from .cache import ResponseCache
+from .cache import BlockCache, ResponseCache
 from .control import ControlRoutes
 from .engine import Engine
 from .faults import Fault, Faults
@@ -25,7 +25,8 @@ class App:
         self.store = Store()
         self.engine = Engine(self.store)
         self.accounts = Accounts(user, password, bearer_token)
-        self.cache = ResponseCache()
+        self.cache = ResponseCache()          # REST bodies
+        self.ws_cache = BlockCache()          # /ws raw blocks
         self.cache_enabled = cache
         self.faults = Faults()
         self.quiet = quiet

@@ -1,9 +1,15 @@
 """Pre-encoded SELECT responses, so large results are serialised only once.
 
-An entry holds the chunk-framed body prefix (everything up to ``"rows":N``),
-and lazily a gzip variant whose compressor state is kept so the per-request
-tail (``}`` or ``,"timing":T}``) can still be appended.  Any write to the store
-bumps its generation, which empties the cache.
+REST (``ResponseCache``): an entry holds the chunk-framed body prefix (everything
+up to ``"rows":N``), and lazily a gzip variant whose compressor state is kept so
+the per-request tail (``}`` or ``,"timing":T}``) can still be appended.
+
+/ws (``BlockCache``): an entry holds the result's column description and the
+list of encoded raw blocks, stored by ws_sql.ResultCursor once it has encoded
+the whole result.
+
+Both key on the store's generation: any write to the store bumps it, which
+empties the cache; an entry made for an older generation is never stored.
 """
 
 import threading
@@ -38,23 +44,27 @@ class Entry:
         return self.gz_framed, self.gz_state.copy()
 
 
-class ResponseCache:
-    def __init__(self):
+class GenerationCache:
+    """A bounded LRU map valid for one store generation (generations only grow)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES):
         self._lock = threading.Lock()
-        self._entries: "OrderedDict[tuple, Entry]" = OrderedDict()
+        self._entries: OrderedDict = OrderedDict()
         self._generation = None
+        self.max_entries = max_entries
         self.hits = 0
         self.misses = 0
 
-    def _sync(self, generation: int):
-        if generation != self._generation:
+    def _sync(self, generation: int) -> bool:
+        """Move to a newer generation (dropping every entry); False for an older one."""
+        if self._generation is None or generation > self._generation:
             self._entries.clear()
             self._generation = generation
+        return generation == self._generation
 
-    def get(self, key: tuple, generation: int) -> Optional[Entry]:
+    def get(self, key: tuple, generation: int):
         with self._lock:
-            self._sync(generation)
-            e = self._entries.get(key)
+            e = self._entries.get(key) if self._sync(generation) else None
             if e is not None:
                 self._entries.move_to_end(key)
                 self.hits += 1
@@ -62,16 +72,42 @@ class ResponseCache:
                 self.misses += 1
             return e
 
-    def put(self, key: tuple, generation: int, prefix: bytes) -> Entry:
-        e = Entry(frame_chunks(prefix), len(prefix))
+    def store(self, key: tuple, generation: int, value) -> None:
         with self._lock:
-            self._sync(generation)
-            if generation == self._generation:
-                self._entries[key] = e
-                while len(self._entries) > MAX_ENTRIES:
+            if self._sync(generation):
+                self._entries[key] = value
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
-        return e
 
     def clear(self):
         with self._lock:
             self._entries.clear()
+
+    def __len__(self):
+        with self._lock:
+            return len(self._entries)
+
+
+class ResponseCache(GenerationCache):
+    """REST: key -> Entry (the framed JSON body prefix)."""
+
+    def put(self, key: tuple, generation: int, prefix: bytes) -> Entry:
+        e = Entry(frame_chunks(prefix), len(prefix))
+        self.store(key, generation, e)
+        return e
+
+
+@dataclass(frozen=True)
+class BlockEntry:
+    meta: object          # result.Result with fields and precision, no columns
+    blocks: tuple         # ((rows, raw block bytes), ...) in fetch order
+
+
+class BlockCache(GenerationCache):
+    """/ws: key -> BlockEntry (the encoded raw blocks of a whole result)."""
+
+    def put(self, key: tuple, generation: int, meta, blocks) -> BlockEntry:
+        e = BlockEntry(meta, tuple(blocks))
+        self.store(key, generation, e)
+        return e

@@ -31,7 +31,8 @@ def main(argv=None) -> int:
     ap.add_argument("--password", default="taosdata")
     ap.add_argument("--bearer-token", default=None,
                     help="accept 'Authorization: Bearer <token>' with this token")
-    ap.add_argument("--no-cache", action="store_true", help="disable the SELECT response cache")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="disable the SELECT response caches (REST and /ws)")
     ap.add_argument("--meta-error-code", choices=("inner", "2662"), default="inner",
                     help="code for a missing table/db in SELECT: the inner code (3.3.x, "
                          "0x2603/0x0388) or 0x2662 (3.0-3.2)")

@@ -5,7 +5,7 @@ Loopback clients only, no auth:
   POST /-/sim/fault     arm a fault (see faults.py / README.md)
   GET  /-/sim/faults    list armed faults, and WebSocket requests seen per path and action
   POST /-/sim/generate  {"db","table","rows","precision"} synthetic benchmark table
-  GET  /-/sim/stats     response-cache counters
+  GET  /-/sim/stats     response-cache counters (REST and /ws)
 """
 
 import ipaddress
@@ -42,6 +42,7 @@ class ControlRoutes:
         if name == "reset" and req.method == "POST":
             app.store.reset()
             app.cache.clear()
+            app.ws_cache.clear()
             app.faults.clear()
             app.faults.reset_counters()
             return _json(200, {"ok": True})
@@ -64,5 +65,7 @@ class ControlRoutes:
             return _json(200, dict(info, ok=True))
         if name == "stats" and req.method == "GET":
             return _json(200, {"cache_hits": app.cache.hits, "cache_misses": app.cache.misses,
+                               "ws_cache_hits": app.ws_cache.hits,
+                               "ws_cache_misses": app.ws_cache.misses,
                                "generation": app.store.generation})
         return Response(404, {"Content-Type": "text/plain"}, b"404 page not found")

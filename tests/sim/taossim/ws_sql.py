@@ -3,6 +3,12 @@
 Results are cut into raw blocks of at most BLOCK_ROWS rows; a result is freed
 (forgotten) when a fetch reports completion, on ``free_result`` and on
 disconnect, like the adapter's QueryResultHolder.
+
+Plain SELECTs go through the /ws block cache (cache.BlockCache, keyed like the
+REST cache on the SQL text, the session's database and zone, and the store's
+generation): a hit skips execution and serves the blocks encoded for an earlier
+identical query; on a miss the cursor keeps the blocks it encodes and stores
+them once the whole result has been encoded.
 """
 
 import json
@@ -17,7 +23,8 @@ from .errors import TaosError
 from .influx import PRECISIONS as LINE_PRECISIONS
 from .influx import parse_line
 from .opentsdb import _json_point, _telnet_point
-from .rest import load_location
+from .rest import _NO_CACHE, load_location
+from .result import Result
 from .schemaless import invalid, write_points
 from .sqlparse import parse
 from .values import PREC_CODE
@@ -32,24 +39,48 @@ SML_PRECISIONS = {"h": 3_600_000_000_000, "m": 60_000_000_000, "s": 1_000_000_00
 
 
 class ResultCursor:
-    """A query result held server-side between fetches."""
+    """A query result held server-side between fetches.
 
-    def __init__(self, result):
+    ``blocks``: pre-encoded ((rows, block), ...) to serve instead of encoding ``result``'s
+    columns (a cache hit).  ``on_complete``: called once with the list of every encoded
+    (rows, block) when the last block has been encoded (a cache miss to fill).
+    """
+
+    def __init__(self, result, blocks=None, on_complete=None):
         self.result = result
         self.pos = 0
         self.block = None            # last block handed out by `fetch`
+        self._blocks = blocks
+        self._on_complete = on_complete
+        self._encoded = [] if on_complete is not None and blocks is None else None
 
     def next_block(self):
         """-> (rows, block bytes) or (0, None) at the end."""
+        if self._blocks is not None:
+            if self.pos >= len(self._blocks):
+                return 0, None
+            self.pos += 1
+            return self._blocks[self.pos - 1]
         res = self.result
         n = res.nrows
         if self.pos >= n:
+            self._complete()
             return 0, None
         begin = self.pos
         end = min(n, begin + BLOCK_ROWS)
         cols = [c[begin:end] for c in res.columns]
         self.pos = end
-        return end - begin, rawblock.encode(res.fields, cols)
+        out = (end - begin, rawblock.encode(res.fields, cols))
+        if self._encoded is not None:
+            self._encoded.append(out)
+            if end >= n:
+                self._complete()
+        return out
+
+    def _complete(self):
+        if self._encoded is not None:
+            encoded, self._encoded = self._encoded, None
+            self._on_complete(encoded)
 
 
 def fields_meta(res) -> dict:
@@ -225,6 +256,18 @@ class SqlActions:
 
     def run_sql(self, start, action, req_id, sql):
         s = self.s
+        app = self.app
+        store = app.store
+        key = None
+        text = sql.strip()
+        if app.cache_enabled and text[:6].lower() == "select" and not _NO_CACHE.search(text):
+            key = (text, s.session.db, s.session.tz)
+            hit = app.ws_cache.get(key, store.generation)
+            if hit is not None:
+                rid = self.add_result(hit.meta, ResultCursor(hit.meta, blocks=hit.blocks))
+                s.reply(start, action, req_id, extra=query_reply(rid, hit.meta))
+                return
+        generation = store.generation
         try:
             res = self.execute(sql)
         except TaosError as e:
@@ -232,14 +275,19 @@ class SqlActions:
             return
         rid = 0
         if not res.is_update:
-            rid = self.add_result(res)
+            cursor = None
+            if key is not None and res.cacheable and generation == store.generation:
+                meta = Result(res.fields, [], res.precision)
+                cursor = ResultCursor(res, on_complete=lambda blocks: app.ws_cache.put(
+                    key, generation, meta, blocks))
+            rid = self.add_result(res, cursor)
         s.reply(start, action, req_id, extra=query_reply(rid, res))
 
-    def add_result(self, res) -> int:
+    def add_result(self, res, cursor=None) -> int:
         s = self.s
         rid = s.next_result_id
         s.next_result_id += 1
-        s.results[rid] = ResultCursor(res)
+        s.results[rid] = cursor if cursor is not None else ResultCursor(res)
         return rid
 
     def _result(self, start, action, a, key="id"):
