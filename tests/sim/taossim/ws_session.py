@@ -7,7 +7,8 @@ the member order of the adapter's Go structs, rendered like encoding/json.
 
 Messages are handled one at a time, in arrival order (a legal ordering of the
 adapter's one-goroutine-per-message dispatch).  The action handlers live in
-``ws_sql`` (query, fetch, schemaless, misc) and ``ws_stmt`` (stmt v1).
+``ws_sql`` (query, fetch, schemaless, misc), ``ws_stmt`` (stmt v1) and
+``ws_stmt2`` (stmt2).
 """
 
 import json
@@ -130,11 +131,12 @@ class WsSession:
 
     NO_CONN_ACTIONS = ("version", "conn", "check_server_status")
     # real 3.3.6.0 actions the simulator does not implement: say so explicitly
-    NOT_SIMULATED = ("stmt2_init", "stmt2_prepare", "stmt2_exec", "stmt2_result", "stmt2_close")
+    NOT_SIMULATED = ()
 
     def __init__(self, app, ws: WebSocket, client=("127.0.0.1", 0)):
         from .ws_sql import SqlActions
         from .ws_stmt import StmtActions
+        from .ws_stmt2 import Stmt2Actions
         self.app = app
         self.ws = ws
         self.client = client
@@ -147,6 +149,7 @@ class WsSession:
         self.next_stmt_id = 1
         self.sql = SqlActions(self)
         self.stmt = StmtActions(self)
+        self.stmt2 = Stmt2Actions(self)
         self._stop = threading.Event()
         self.faults = WsFaultPlan(app.faults, "/ws", ws)   # sim-only fault injection
 
@@ -232,7 +235,8 @@ class WsSession:
         if action not in self.NO_CONN_ACTIONS and not self.connected:
             self.error(start, action, loose_req_id(args), errors.GENERIC, "server not connected")
             return
-        handler = self.sql.ACTIONS.get(action) or self.stmt.ACTIONS.get(action)
+        handler = (self.sql.ACTIONS.get(action) or self.stmt.ACTIONS.get(action)
+                   or self.stmt2.ACTIONS.get(action))
         if handler is None and action in self.NOT_SIMULATED:
             self.error(start, action, loose_req_id(args), errors.GENERIC,
                        f"taossim: action {action} is not simulated")
@@ -241,7 +245,8 @@ class WsSession:
             self.error(start, action, loose_req_id(args), errors.GENERIC,
                        f"unknown action {action}")
             return
-        owner = self.sql if action in self.sql.ACTIONS else self.stmt
+        owner = self.sql if action in self.sql.ACTIONS else \
+            self.stmt if action in self.stmt.ACTIONS else self.stmt2
         spec, method, what = handler
         if action == "version" and args is None:
             parsed = {"req_id": 0}
@@ -287,7 +292,9 @@ class WsSession:
             self.stmt.binary_set_tags(start, name, req_id, resource_id, data)
         elif action == 2:
             self.stmt.binary_bind(start, name, req_id, resource_id, data)
-        elif action in (3, 4, 5, 9):
+        elif action == 9:
+            self.stmt2.bind(start, name, req_id, resource_id, data)
+        elif action in (3, 4, 5):
             self.error(start, name, req_id, errors.GENERIC,
                        f"taossim: binary action {action} ({name}) is not simulated")
         else:
