@@ -15,6 +15,7 @@ inline constexpr std::uint64_t SetTags = 1;
 inline constexpr std::uint64_t Bind = 2;
 inline constexpr std::uint64_t BinaryQuery = 6;
 inline constexpr std::uint64_t FetchRawBlock = 7;
+inline constexpr std::uint64_t Stmt2Bind = 9;
 }  // namespace action
 
 /// The flag that opens every "new format" binary reply.

@@ -8,6 +8,7 @@
 #include "codec.hpp"
 #include "result.hpp"
 #include "stmt.hpp"
+#include "stmt2.hpp"
 #include "taoslink/error.hpp"
 
 namespace taoslink::ws {
@@ -186,7 +187,13 @@ std::int64_t WsConnection::schemaless_insert(const SchemalessRequest& request) {
     return r.integer("affected_rows", -1);
 }
 
-std::unique_ptr<Stmt> WsConnection::statement() { return std::make_unique<WsStmt>(session()); }
+std::unique_ptr<Stmt> WsConnection::statement() {
+    auto s = session();
+    const bool v2 = options_.stmt == StmtApi::V2 ||
+                    (options_.stmt == StmtApi::Auto && version_at_least(s->server_version(), "3.3.3.0"));
+    if (v2) return std::make_unique<WsStmt2>(std::move(s));
+    return std::make_unique<WsStmt>(std::move(s));
+}
 
 void WsConnection::close() noexcept {
     if (closed_.exchange(true)) return;

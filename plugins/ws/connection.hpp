@@ -33,6 +33,7 @@ public:
     std::string database() const override;
     std::string server_version() override;
     std::int64_t schemaless_insert(const SchemalessRequest& request) override;
+    /// stmt2 (WsStmt2) on servers >= 3.3.3.0, else stmt v1 (WsStmt); DSN `stmt=v1|v2` forces one.
     std::unique_ptr<Stmt> statement() override;
     std::string describe() const override { return description_; }
     void close() noexcept override;

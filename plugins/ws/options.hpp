@@ -12,6 +12,9 @@ namespace taoslink::ws {
 
 inline constexpr std::uint16_t kDefaultPort = 6041;
 
+/// Which statement API Connection::statement() uses (DSN `stmt=v1|v2`; default auto).
+enum class StmtApi { Auto, V1, V2 };
+
 /// How a taos-ws connection reaches taosAdapter and logs in.
 struct WsOptions {
     bool tls = false;
@@ -32,6 +35,7 @@ struct WsOptions {
     int conn_retries = 5;  ///< reconnect attempts after a dropped link (each cycles to the next endpoint)
     std::chrono::milliseconds retry_backoff{200};
     std::chrono::milliseconds retry_backoff_max{2000};
+    StmtApi stmt = StmtApi::Auto;  ///< auto: stmt2 when the server version is >= 3.3.3.0
 };
 
 /// Reads a taos-ws DSN (schemes ws, wss, taosws, taos+ws, taos+wss). Throws DsnError for bad

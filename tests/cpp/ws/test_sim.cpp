@@ -173,7 +173,7 @@ public:
     }
 
     void stmt_insert_and_query() {
-        auto c = open();
+        auto c = open("?stmt=v1");  // stmt v1 specifics (the simulator's 3.3.6.0 would pick stmt2)
         c->execute("create database if not exists wsstmt");
         c->select_db("wsstmt");
         c->execute("create stable if not exists st (ts timestamp, v int, n nchar(8), s varchar(8)) tags (loc nchar(8), gid int)");

@@ -1,0 +1,201 @@
+#include "stmt2.hpp"
+
+#include <iterator>
+
+#include "codec.hpp"
+#include "result.hpp"
+#include "taoslink/error.hpp"
+
+namespace taoslink::ws {
+
+namespace {
+
+bool same_column(const BindColumn& a, const BindColumn& b) {
+    return a.type == b.type && a.rows == b.rows && a.is_null == b.is_null && a.data == b.data && a.lengths == b.lengths;
+}
+
+bool same_tags(const std::vector<BindColumn>& a, const std::vector<BindColumn>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!same_column(a[i], b[i])) return false;
+    }
+    return true;
+}
+
+// Appends the rows of `add` to `into` (same type required).
+void append_rows(BindColumn& into, const BindColumn& add, std::size_t index) {
+    if (into.type != add.type) {
+        throw UsageError(code::InvalidArgument, "bind column " + std::to_string(index) + ": type differs from the earlier bind of this table");
+    }
+    const bool into_nulls = !into.is_null.empty(), add_nulls = !add.is_null.empty();
+    if (into_nulls || add_nulls) {
+        if (!into_nulls) into.is_null.assign(into.rows, 0);
+        if (add_nulls) into.is_null.insert(into.is_null.end(), add.is_null.begin(), add.is_null.end());
+        else into.is_null.insert(into.is_null.end(), add.rows, 0);
+    }
+    into.data.insert(into.data.end(), add.data.begin(), add.data.end());
+    into.lengths.insert(into.lengths.end(), add.lengths.begin(), add.lengths.end());
+    into.rows += add.rows;
+}
+
+bool same_shape(const Stmt2Table& a, const Stmt2Table& b) {
+    return a.has_name == b.has_name && a.tags.size() == b.tags.size() && a.columns.size() == b.columns.size();
+}
+
+}  // namespace
+
+WsStmt2::WsStmt2(std::shared_ptr<Session> session, std::uint64_t req_id) : session_(std::move(session)) {
+    JsonArgs a;
+    a.add("single_stb_insert", false).add("single_table_bind_once", false);
+    id_ = session_->request("stmt2_init", a, req_id).uinteger("stmt_id", 0);
+    if (id_ == 0) throw ProtocolError("taosAdapter answered `stmt2_init` without a stmt_id");
+}
+
+WsStmt2::~WsStmt2() { close(); }
+
+void WsStmt2::ensure_open() const {
+    if (closed_) throw UsageError(code::InvalidOperation, "the statement is closed");
+}
+
+void WsStmt2::ensure_prepared() const {
+    ensure_open();
+    if (!prepared_) throw UsageError(code::InvalidOperation, "prepare() the statement first");
+}
+
+JsonReply WsStmt2::request(std::string_view action, JsonArgs args) {
+    ensure_open();
+    args.add("stmt_id", id_);
+    return session_->request(action, args);
+}
+
+void WsStmt2::prepare(std::string_view sql) {
+    JsonArgs a;
+    // The plugin does not need the fields (callers give their own types), and get_fields fails
+    // for `insert into ? values(...)`, whose columns are only known once a table is named.
+    a.add("sql", sql).add("get_fields", false);
+    const JsonReply r = request("stmt2_prepare", std::move(a));
+    is_insert_ = r.boolean("is_insert", true);
+    prepared_ = true;
+    pending_.clear();
+    current_ = Stmt2Table();
+}
+
+void WsStmt2::finish_table() {
+    if (current_.columns.empty()) return;
+    Stmt2Table done = current_;
+    current_.columns.clear();
+    if (!pending_.empty()) {
+        Stmt2Table& last = pending_.back();
+        if (last.has_name == done.has_name && last.name == done.name && same_tags(last.tags, done.tags) &&
+            last.columns.size() == done.columns.size()) {
+            for (std::size_t i = 0; i < done.columns.size(); ++i) append_rows(last.columns[i], done.columns[i], i);
+            return;
+        }
+    }
+    pending_.push_back(std::move(done));
+}
+
+void WsStmt2::set_table_name(std::string_view name) {
+    ensure_prepared();
+    if (!is_insert_) throw UsageError(code::InvalidOperation, "set_table_name: not an INSERT statement");
+    if (name.empty()) throw UsageError(code::InvalidArgument, "set_table_name: empty name");
+    finish_table();
+    current_.has_name = true;
+    current_.name = std::string(name);
+    current_.tags.clear();
+}
+
+void WsStmt2::set_tags(const std::vector<BindColumn>& tags) {
+    ensure_prepared();
+    if (tags.empty()) throw UsageError(code::InvalidArgument, "set_tags: no tags");
+    for (const auto& t : tags) {
+        if (t.rows != 1) throw UsageError(code::InvalidArgument, "set_tags: every tag needs exactly one row");
+    }
+    if (!is_insert_) throw UsageError(code::InvalidOperation, "set_tags: not an INSERT statement");
+    finish_table();
+    current_.tags = tags;
+}
+
+void WsStmt2::bind(const std::vector<BindColumn>& columns) {
+    ensure_prepared();
+    if (columns.empty()) throw UsageError(code::InvalidArgument, "bind: no columns");
+    for (std::size_t i = 1; i < columns.size(); ++i) {
+        if (columns[i].rows != columns[0].rows) {
+            throw UsageError(code::InvalidArgument, "bind column " + std::to_string(i) + ": has " + std::to_string(columns[i].rows) +
+                                                        " rows, column 0 has " + std::to_string(columns[0].rows));
+        }
+    }
+    if (!is_insert_) {
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (columns[i].rows != 1) throw UsageError(code::InvalidArgument, "bind: query parameters have exactly one row");
+        }
+        current_.columns = columns;  // a query binds one set of parameters; the last one wins
+        return;
+    }
+    if (current_.columns.empty()) {
+        current_.columns = columns;
+        return;
+    }
+    if (current_.columns.size() != columns.size()) {
+        throw UsageError(code::InvalidArgument, "bind: " + std::to_string(columns.size()) + " columns, the earlier bind of this table had " +
+                                                    std::to_string(current_.columns.size()));
+    }
+    for (std::size_t i = 0; i < columns.size(); ++i) append_rows(current_.columns[i], columns[i], i);
+}
+
+void WsStmt2::add_batch() {
+    ensure_prepared();
+    if (is_insert_) finish_table();
+}
+
+std::int64_t WsStmt2::execute() {
+    ensure_prepared();
+    std::vector<Stmt2Table> tables;
+    if (is_insert_) {
+        finish_table();
+        tables = std::move(pending_);
+        pending_.clear();
+    } else if (!current_.columns.empty()) {
+        Stmt2Table t;
+        t.columns = current_.columns;
+        tables.push_back(std::move(t));
+    }
+    // one bind frame per run of tables of the same shape (names, tag and column counts); all
+    // encoded before anything is sent, so a bad column sends nothing
+    std::vector<std::string> payloads;
+    for (std::size_t i = 0; i < tables.size();) {
+        std::size_t j = i + 1;
+        while (j < tables.size() && same_shape(tables[i], tables[j])) ++j;
+        const std::vector<Stmt2Table> run(std::make_move_iterator(tables.begin() + static_cast<std::ptrdiff_t>(i)),
+                                          std::make_move_iterator(tables.begin() + static_cast<std::ptrdiff_t>(j)));
+        payloads.push_back(encode_stmt2_payload(run));
+        i = j;
+    }
+    ensure_open();
+    for (const auto& payload : payloads) {
+        const std::uint64_t rid = session_->req_id(0);
+        session_->request_binary(stmt2_bind_frame(rid, id_, payload), rid, "stmt2_bind");
+    }
+    return request("stmt2_exec").integer("affected", 0);
+}
+
+std::unique_ptr<Result> WsStmt2::result() {
+    ensure_prepared();
+    if (is_insert_) throw UsageError(code::InvalidOperation, "an INSERT statement has no result set");
+    const JsonReply r = request("stmt2_result");
+    return std::make_unique<WsResult>(session_, parse_query_info(r, "id"));
+}
+
+void WsStmt2::close() noexcept {
+    if (closed_) return;
+    closed_ = true;
+    try {
+        if (!session_->alive()) return;
+        JsonArgs a;
+        a.add("stmt_id", id_);
+        session_->request("stmt2_close", a);  // unlike v1, stmt2_close replies
+    } catch (...) {
+    }
+}
+
+}  // namespace taoslink::ws
