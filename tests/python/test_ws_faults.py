@@ -79,6 +79,19 @@ def wconn(sim, dbname):
     c.close()
 
 
+#: Statement protocol versions and the action that executes a statement in each.
+STMT_EXEC = {"v1": "exec", "v2": "stmt2_exec"}
+
+
+@pytest.fixture(params=sorted(STMT_EXEC))
+def sconn(request, sim, dbname):
+    """A ws connection forced onto one statement protocol (stmt v1 or stmt2): -> (conn, exec action)."""
+    c = taoslink.connect(ws_dsn(sim, opts=OPTS + "&stmt=" + request.param))
+    fill(c, dbname)
+    yield c, STMT_EXEC[request.param]
+    c.close()
+
+
 # -- /ws: queries ---------------------------------------------------------------------------
 
 def test_close_mid_fetch_fails_typed_then_same_connection_reconnects(sim, dbname, wconn):
@@ -247,18 +260,19 @@ def test_all_endpoints_down_is_a_typed_error(sim):
 
 # -- /ws: writes are never resent -------------------------------------------------------------
 
-def test_stmt_exec_on_dropped_link_is_not_retried(sim, dbname, wconn):
+def test_stmt_exec_on_dropped_link_is_not_retried(sim, dbname, sconn):
+    wconn, exec_action = sconn
     wconn.execute("create table %s.w (ts timestamp, v int)" % dbname)
     stmt = wconn.statement("insert into %s.w values (?, ?)" % dbname)
     stmt.bind([[1700000000000 + i for i in range(100)], list(range(100))], types=["timestamp", "int"])
     stmt.add_batch()
     before = ws_requests(sim)
-    sim.fault(kind="ws_close", path="/ws", action="exec")
+    sim.fault(kind="ws_close", path="/ws", action=exec_action)
     with pytest.raises(taoslink.ConnectionError) as ei:
         stmt.execute()
     assert ei.value.errno == BROKEN_LINK, ei.value
     # the server ran it once (the reply was lost); the client did not send it again
-    assert delta(before, ws_requests(sim), "exec") == 1
+    assert delta(before, ws_requests(sim), exec_action) == 1
     assert wconn.query("select count(*), sum(v) from %s.w" % dbname).fetchone() == (100, 4950)
     # the statement belonged to the dropped socket: it fails typed, nothing is resent
     with pytest.raises(taoslink.OperationalError):
@@ -266,7 +280,7 @@ def test_stmt_exec_on_dropped_link_is_not_retried(sim, dbname, wconn):
         stmt.add_batch()
         stmt.execute()
     stmt.close()
-    assert delta(before, ws_requests(sim), "exec") == 1
+    assert delta(before, ws_requests(sim), exec_action) == 1
     # a new statement on the reconnected connection works
     with wconn.statement("insert into %s.w values (?, ?)" % dbname) as s2:
         s2.bind([[1700000002000], [7]], types=["timestamp", "int"])
@@ -275,7 +289,8 @@ def test_stmt_exec_on_dropped_link_is_not_retried(sim, dbname, wconn):
     assert wconn.query("select count(*) from %s.w" % dbname).fetchone() == (101,)
 
 
-def test_stmt_after_idle_drop_fails_typed(sim, dbname, wconn):
+def test_stmt_after_idle_drop_fails_typed(sim, dbname, sconn):
+    wconn, exec_action = sconn
     wconn.execute("create table %s.w (ts timestamp, v int)" % dbname)
     stmt = wconn.statement("insert into %s.w values (?, ?)" % dbname)
     # the link drops while idle: the server closes the socket after its next reply
@@ -288,7 +303,7 @@ def test_stmt_after_idle_drop_fails_typed(sim, dbname, wconn):
         stmt.add_batch()
         stmt.execute()
     stmt.close()
-    assert delta(before, ws_requests(sim), "exec") == 0
+    assert delta(before, ws_requests(sim), exec_action) == 0
     assert wconn.query("select count(*) from %s.w" % dbname).fetchone() == (0,)
 
 
