@@ -10,8 +10,13 @@
 #include "sim_process.hpp"
 #include "taoslink/dispatcher.hpp"
 #include "taoslink/error.hpp"
+#include "ws_test_util.hpp"
 
 using namespace taoslink;
+using ws_test::all_blocks;
+using ws_test::fixed;
+using ws_test::ucs4_to_utf8;
+using ws_test::var;
 
 namespace {
 
@@ -23,56 +28,6 @@ std::unique_ptr<Connection> open(const std::string& tail = "") {
     static const std::string plugin = [] { return load_plugin_file(WS_PLUGIN_PATH); }();
     (void)plugin;
     return connect(dsn(tail));
-}
-
-std::string ucs4_to_utf8(std::string_view b) {
-    std::string out;
-    for (std::size_t i = 0; i + 4 <= b.size(); i += 4) {
-        std::uint32_t cp;
-        std::memcpy(&cp, b.data() + i, 4);
-        if (cp < 0x80) out += static_cast<char>(cp);
-        else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 63)); }
-        else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 63));
-            out += static_cast<char>(0x80 | (cp & 63));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 63));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 63));
-            out += static_cast<char>(0x80 | (cp & 63));
-        }
-    }
-    return out;
-}
-
-template <class T>
-BindColumn fixed(TypeCode type, const std::vector<T>& values, std::vector<std::uint8_t> nulls = {}) {
-    BindColumn c;
-    c.type = type;
-    c.rows = values.size();
-    c.is_null = std::move(nulls);
-    c.data.resize(values.size() * sizeof(T));
-    std::memcpy(c.data.data(), values.data(), c.data.size());
-    return c;
-}
-
-BindColumn var(TypeCode type, const std::vector<std::string>& values, std::vector<std::uint8_t> nulls = {}) {
-    BindColumn c;
-    c.type = type;
-    c.rows = values.size();
-    c.is_null = std::move(nulls);
-    for (const auto& v : values) {
-        c.lengths.push_back(static_cast<std::int32_t>(v.size()));
-        c.data.insert(c.data.end(), v.begin(), v.end());
-    }
-    return c;
-}
-
-std::vector<std::shared_ptr<const Block>> all_blocks(Result& r) {
-    std::vector<std::shared_ptr<const Block>> out;
-    while (auto b = r.next_block()) out.push_back(b);
-    return out;
 }
 
 }  // namespace

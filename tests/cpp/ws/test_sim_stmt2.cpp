@@ -12,8 +12,13 @@
 #include "stmt2.hpp"
 #include "taoslink/dispatcher.hpp"
 #include "taoslink/error.hpp"
+#include "ws_test_util.hpp"
 
 using namespace taoslink;
+using ws_test::all_blocks;
+using ws_test::fixed;
+using ws_test::ucs4_to_utf8;
+using ws_test::var;
 
 namespace {
 
@@ -25,56 +30,6 @@ std::unique_ptr<Connection> open2(const std::string& tail = "?stmt=v2") {
     static const std::string plugin = [] { return load_plugin_file(WS_PLUGIN_PATH); }();
     (void)plugin;
     return connect(dsn2(tail));
-}
-
-template <class T>
-BindColumn fx(TypeCode type, const std::vector<T>& values, std::vector<std::uint8_t> nulls = {}) {
-    BindColumn c;
-    c.type = type;
-    c.rows = values.size();
-    c.is_null = std::move(nulls);
-    c.data.resize(values.size() * sizeof(T));
-    std::memcpy(c.data.data(), values.data(), c.data.size());
-    return c;
-}
-
-BindColumn vr(TypeCode type, const std::vector<std::string>& values, std::vector<std::uint8_t> nulls = {}) {
-    BindColumn c;
-    c.type = type;
-    c.rows = values.size();
-    c.is_null = std::move(nulls);
-    for (const auto& v : values) {
-        c.lengths.push_back(static_cast<std::int32_t>(v.size()));
-        c.data.insert(c.data.end(), v.begin(), v.end());
-    }
-    return c;
-}
-
-std::vector<std::shared_ptr<const Block>> blocks_of(Result& r) {
-    std::vector<std::shared_ptr<const Block>> out;
-    while (auto b = r.next_block()) out.push_back(b);
-    return out;
-}
-
-std::string utf8_of_ucs4(std::string_view b) {
-    std::string out;
-    for (std::size_t i = 0; i + 4 <= b.size(); i += 4) {
-        std::uint32_t cp;
-        std::memcpy(&cp, b.data() + i, 4);
-        if (cp < 0x80) out += static_cast<char>(cp);
-        else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 63)); }
-        else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 63));
-            out += static_cast<char>(0x80 | (cp & 63));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 63));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 63));
-            out += static_cast<char>(0x80 | (cp & 63));
-        }
-    }
-    return out;
 }
 
 std::string wkb_point(double x, double y) {
@@ -122,32 +77,32 @@ public:
         auto st = c->statement();
         st->prepare("insert into ? using st tags (?) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st->set_table_name("t1");
-        st->set_tags({vr(TypeCode::Json, {"{\"k\":1}"})});
+        st->set_tags({var(TypeCode::Json, {"{\"k\":1}"})});
         const std::vector<std::uint8_t> second_null = {0, 1};
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1700000000000000, 1700000000000001}),
-                  fx<std::uint8_t>(TypeCode::Bool, {1, 0}, second_null),
-                  fx<std::int8_t>(TypeCode::TinyInt, {-8, 0}, second_null),
-                  fx<std::int16_t>(TypeCode::SmallInt, {-16, 0}, second_null),
-                  fx<std::int32_t>(TypeCode::Int, {-32, 0}, second_null),
-                  fx<std::int64_t>(TypeCode::BigInt, {-64, 0}, second_null),
-                  fx<std::uint8_t>(TypeCode::UTinyInt, {8, 0}, second_null),
-                  fx<std::uint16_t>(TypeCode::USmallInt, {16, 0}, second_null),
-                  fx<std::uint32_t>(TypeCode::UInt, {32, 0}, second_null),
-                  fx<std::uint64_t>(TypeCode::UBigInt, {18446744073709551615ull, 0}, second_null),
-                  fx<float>(TypeCode::Float, {1.5f, 0}, second_null),
-                  fx<double>(TypeCode::Double, {2.25, 0}, second_null),
-                  vr(TypeCode::VarChar, {"hello", ""}, second_null),
-                  vr(TypeCode::NChar, {"你好🙂", ""}, second_null),
-                  vr(TypeCode::VarBinary, {std::string("\x0a\x0b", 2), ""}, second_null),
-                  vr(TypeCode::Geometry, {wkb_point(1, 2), ""}, second_null),
-                  vr(TypeCode::Decimal64, {"12.34", ""}, second_null),
-                  vr(TypeCode::Decimal, {"-123456789012345.6789", ""}, second_null)});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000000, 1700000000000001}),
+                  fixed<std::uint8_t>(TypeCode::Bool, {1, 0}, second_null),
+                  fixed<std::int8_t>(TypeCode::TinyInt, {-8, 0}, second_null),
+                  fixed<std::int16_t>(TypeCode::SmallInt, {-16, 0}, second_null),
+                  fixed<std::int32_t>(TypeCode::Int, {-32, 0}, second_null),
+                  fixed<std::int64_t>(TypeCode::BigInt, {-64, 0}, second_null),
+                  fixed<std::uint8_t>(TypeCode::UTinyInt, {8, 0}, second_null),
+                  fixed<std::uint16_t>(TypeCode::USmallInt, {16, 0}, second_null),
+                  fixed<std::uint32_t>(TypeCode::UInt, {32, 0}, second_null),
+                  fixed<std::uint64_t>(TypeCode::UBigInt, {18446744073709551615ull, 0}, second_null),
+                  fixed<float>(TypeCode::Float, {1.5f, 0}, second_null),
+                  fixed<double>(TypeCode::Double, {2.25, 0}, second_null),
+                  var(TypeCode::VarChar, {"hello", ""}, second_null),
+                  var(TypeCode::NChar, {"你好🙂", ""}, second_null),
+                  var(TypeCode::VarBinary, {std::string("\x0a\x0b", 2), ""}, second_null),
+                  var(TypeCode::Geometry, {wkb_point(1, 2), ""}, second_null),
+                  var(TypeCode::Decimal64, {"12.34", ""}, second_null),
+                  var(TypeCode::Decimal, {"-123456789012345.6789", ""}, second_null)});
         st->add_batch();
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), st->execute());
         st->close();
 
         auto r = c->query("select * from st");
-        auto blocks = blocks_of(*r);
+        auto blocks = all_blocks(*r);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), blocks.size());
         const Block& b = *blocks[0];
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.rows());
@@ -166,7 +121,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(1.5f, b.column(10).get<float>(0));
         CPPUNIT_ASSERT_EQUAL(2.25, b.column(11).get<double>(0));
         CPPUNIT_ASSERT_EQUAL(std::string("hello"), std::string(b.column(12).bytes(0)));
-        CPPUNIT_ASSERT_EQUAL(std::string("你好🙂"), utf8_of_ucs4(b.column(13).bytes(0)));
+        CPPUNIT_ASSERT_EQUAL(std::string("你好🙂"), ucs4_to_utf8(b.column(13).bytes(0)));
         CPPUNIT_ASSERT_EQUAL(std::string("\x0a\x0b"), std::string(b.column(14).bytes(0)));
         CPPUNIT_ASSERT_EQUAL(wkb_point(1, 2), std::string(b.column(15).bytes(0)));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1234), b.column(16).get<std::int64_t>(0));
@@ -190,26 +145,26 @@ public:
         st->prepare("insert into ? using st tags (?) values (?, ?)");
         for (int t = 1; t <= 3; ++t) {
             st->set_table_name("d" + std::to_string(t));
-            st->set_tags({fx<std::int32_t>(TypeCode::Int, {t})});
-            st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1700000000000 + t}), fx<std::int32_t>(TypeCode::Int, {t * 10})});
+            st->set_tags({fixed<std::int32_t>(TypeCode::Int, {t})});
+            st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000 + t}), fixed<std::int32_t>(TypeCode::Int, {t * 10})});
             // a second bind of the same table appends rows
-            st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1700000001000 + t}), fx<std::int32_t>(TypeCode::Int, {t * 10 + 1})});
+            st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000001000 + t}), fixed<std::int32_t>(TypeCode::Int, {t * 10 + 1})});
             st->add_batch();
         }
         st->set_table_name("d9");  // an existing table, no tags: another frame shape in the same execute
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1700000002000}), fx<std::int32_t>(TypeCode::Int, {99})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000002000}), fixed<std::int32_t>(TypeCode::Int, {99})});
         st->add_batch();
         CPPUNIT_ASSERT_EQUAL(std::int64_t(7), st->execute());
         // the statement is reusable after execute
         st->set_table_name("d2");
-        st->set_tags({fx<std::int32_t>(TypeCode::Int, {2})});
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1700000003000}), fx<std::int32_t>(TypeCode::Int, {5})});
+        st->set_tags({fixed<std::int32_t>(TypeCode::Int, {2})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000003000}), fixed<std::int32_t>(TypeCode::Int, {5})});
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), st->execute());  // bound rows run without add_batch, as in v1
         st->close();
 
         auto plain = c->statement();
         plain->prepare("insert into plain values (?, ?)");
-        plain->bind({fx<std::int64_t>(TypeCode::Timestamp, {1, 2}), fx<std::int32_t>(TypeCode::Int, {1, 2}, {0, 1})});
+        plain->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1, 2}), fixed<std::int32_t>(TypeCode::Int, {1, 2}, {0, 1})});
         plain->add_batch();
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), plain->execute());
         plain->close();
@@ -217,7 +172,7 @@ public:
         auto values_of = [&](const std::string& table) {
             std::vector<std::int32_t> out;
             auto r = c->query("select v from " + table + " order by ts");
-            for (const auto& blk : blocks_of(*r)) {
+            for (const auto& blk : all_blocks(*r)) {
                 for (std::size_t i = 0; i < blk->rows(); ++i) out.push_back(blk->column(0).get<std::int32_t>(i));
             }
             return out;
@@ -227,7 +182,7 @@ public:
         CPPUNIT_ASSERT(values_of("d3") == std::vector<std::int32_t>({30, 31}));
         CPPUNIT_ASSERT(values_of("d9") == std::vector<std::int32_t>({99}));
         auto n = c->query("select v from plain order by ts");
-        auto pb = blocks_of(*n);
+        auto pb = all_blocks(*n);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), pb[0]->rows());
         CPPUNIT_ASSERT(pb[0]->column(0).is_null(1));
         c->execute("drop database s2multi");
@@ -241,21 +196,21 @@ public:
         c->execute("insert into q values (1700000000000, 1, 'a') (1700000000001, 2, 'bé') (1700000000002, 3, 'c')");
         auto st = c->statement();
         st->prepare("select v, s from q where ts > ? and s = ?");
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1700000000000}), vr(TypeCode::VarChar, {"bé"})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000}), var(TypeCode::VarChar, {"bé"})});
         st->add_batch();
         st->execute();
         auto r = st->result();
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), r->fields().size());
-        auto blocks = blocks_of(*r);
+        auto blocks = all_blocks(*r);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), blocks.size());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), blocks[0]->rows());
         CPPUNIT_ASSERT_EQUAL(std::int32_t(2), blocks[0]->column(0).get<std::int32_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::string("bé"), utf8_of_ucs4(blocks[0]->column(1).bytes(0)));
+        CPPUNIT_ASSERT_EQUAL(std::string("bé"), ucs4_to_utf8(blocks[0]->column(1).bytes(0)));
         // rebind and run again
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {0}), vr(TypeCode::VarChar, {"a"})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {0}), var(TypeCode::VarChar, {"a"})});
         st->execute();
         auto r2 = st->result();
-        auto b2 = blocks_of(*r2);
+        auto b2 = all_blocks(*r2);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), b2[0]->rows());
         CPPUNIT_ASSERT_EQUAL(std::int32_t(1), b2[0]->column(0).get<std::int32_t>(0));
         st->close();
@@ -268,12 +223,12 @@ public:
         c->select_db("s2err");
         c->execute("create table if not exists e (ts timestamp, v int)");
         auto st = c->statement();
-        CPPUNIT_ASSERT_THROW(st->bind({fx<std::int32_t>(TypeCode::Int, {1})}), UsageError);  // not prepared
+        CPPUNIT_ASSERT_THROW(st->bind({fixed<std::int32_t>(TypeCode::Int, {1})}), UsageError);  // not prepared
         CPPUNIT_ASSERT_THROW(st->prepare("insert into nosuch values (?, ?)"), Error);
         st->prepare("insert into e values (?, ?)");
         CPPUNIT_ASSERT_THROW(st->result(), UsageError);
         // a column of the wrong type: the server refuses, nothing is written
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1}), vr(TypeCode::VarChar, {"x"})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1}), var(TypeCode::VarChar, {"x"})});
         bool server_error = false;
         try {
             st->execute();
@@ -283,13 +238,13 @@ public:
         CPPUNIT_ASSERT(server_error);
         // bad input is caught before anything is sent
         st->prepare("insert into e values (?, ?)");
-        BindColumn broken = fx<std::int32_t>(TypeCode::Int, {1});
+        BindColumn broken = fixed<std::int32_t>(TypeCode::Int, {1});
         broken.data.pop_back();
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {1}), broken});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1}), broken});
         CPPUNIT_ASSERT_THROW(st->execute(), UsageError);
         // the statement still works
         st->prepare("insert into e values (?, ?)");
-        st->bind({fx<std::int64_t>(TypeCode::Timestamp, {5}), fx<std::int32_t>(TypeCode::Int, {5})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {5}), fixed<std::int32_t>(TypeCode::Int, {5})});
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), st->execute());
         auto q = c->statement();
         CPPUNIT_ASSERT_THROW(q->prepare("selec nonsense ?"), Error);

@@ -9,9 +9,12 @@
 #include "options.hpp"
 #include "stmt2_payload.hpp"
 #include "taoslink/error.hpp"
+#include "ws_test_util.hpp"
 
 using namespace taoslink;
 using namespace taoslink::ws;
+using ws_test::fixed;
+using ws_test::var;
 
 namespace {
 
@@ -25,28 +28,6 @@ std::string hex(const std::string& s) {
     return out;
 }
 
-template <class T>
-BindColumn fixed(TypeCode type, const std::vector<T>& values, std::vector<std::uint8_t> nulls = {}) {
-    BindColumn c;
-    c.type = type;
-    c.rows = values.size();
-    c.is_null = std::move(nulls);
-    c.data.resize(values.size() * sizeof(T));
-    std::memcpy(c.data.data(), values.data(), c.data.size());
-    return c;
-}
-
-BindColumn var(TypeCode type, const std::vector<std::string>& values, std::vector<std::uint8_t> nulls = {}) {
-    BindColumn c;
-    c.type = type;
-    c.rows = values.size();
-    c.is_null = std::move(nulls);
-    for (const auto& v : values) {
-        c.lengths.push_back(static_cast<std::int32_t>(v.size()));
-        c.data.insert(c.data.end(), v.begin(), v.end());
-    }
-    return c;
-}
 
 }  // namespace
 
