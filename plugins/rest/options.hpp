@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dsn_params.hpp"
 #include "taoslink/dsn.hpp"
 
 namespace taoslink::rest {
@@ -43,10 +44,7 @@ inline constexpr std::uint16_t kDefaultPort = 6041;
 /// the key and never the password or a token.
 RestOptions options_from_dsn(const Dsn& dsn);
 
-/// "host:port" as used in messages (IPv6 hosts in brackets).
-std::string endpoint_label(const Endpoint& ep);
-
-/// Parses a duration in seconds ("1.5"); throws DsnError naming `key` when it is not a positive number.
-std::chrono::microseconds parse_seconds(const std::string& key, const std::string& value);
+using plugin::endpoint_label;  // plugins/common/dsn_params.hpp
+using plugin::parse_seconds;
 
 }  // namespace taoslink::rest

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dsn_params.hpp"
 #include "taoslink/dsn.hpp"
 
 namespace taoslink::ws {
@@ -42,11 +43,7 @@ struct WsOptions {
 /// values, naming the key and never the password or a token.
 WsOptions options_from_dsn(const Dsn& dsn);
 
-/// "host:port" as used in messages (IPv6 hosts in brackets).
-std::string endpoint_label(const Endpoint& ep);
-
-/// Parses a duration in seconds ("1.5"); throws DsnError naming `key` unless it is a positive
-/// number (or zero, when `allow_zero`).
-std::chrono::microseconds parse_seconds(const std::string& key, const std::string& value, bool allow_zero = false);
+using plugin::endpoint_label;  // plugins/common/dsn_params.hpp
+using plugin::parse_seconds;
 
 }  // namespace taoslink::ws

@@ -1,0 +1,38 @@
+// DSN parameters every network plugin reads the same way: endpoints, timeouts, time zone, TLS.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "taoslink/dsn.hpp"
+
+namespace taoslink::plugin {
+
+/// "host:port", IPv6 hosts in brackets; for messages (never carries credentials).
+std::string endpoint_label(const Endpoint& ep);
+
+/// The DSN's endpoints with an empty host as "localhost" and port 0 as `default_port`; one
+/// localhost endpoint when the DSN names none.
+std::vector<Endpoint> endpoints_or_default(const Dsn& dsn, std::uint16_t default_port);
+
+/// A duration given in (possibly fractional) seconds. Throws DsnError naming `key` unless it is a
+/// positive number of at most a year (or 0, with `allow_zero`).
+std::chrono::microseconds parse_seconds(const std::string& key, const std::string& value, bool allow_zero = false);
+
+/// Applies `timeout` (both), then `connect_timeout` and `read_timeout`, to the given defaults.
+void read_timeouts(const Dsn& dsn, std::chrono::microseconds& connect_timeout, std::chrono::microseconds& read_timeout);
+
+/// `tz` or its alias `timezone` (DsnError when both are given and differ); empty when neither.
+std::string timezone_param(const Dsn& dsn);
+
+/// Certificate checks: `tls_verify` (alias `verify`, default true) and `ca_file` (alias `tls_ca`),
+/// which must exist when given.
+struct TlsParams {
+    bool verify = true;
+    std::string ca_file;
+};
+TlsParams tls_params(const Dsn& dsn);
+
+}  // namespace taoslink::plugin
