@@ -91,6 +91,7 @@ sim: $(STAMPS)/apt
 
 bench: install-py $(STAMPS)/venv-taospy
 	cd $(ROOT) && $(PY) bench/bench_rest_fetch.py
+	cd $(ROOT) && $(PY) bench/bench_ws.py
 
 clean:
 	rm -rf $(ROOT)/build
