@@ -12,6 +12,8 @@ std::int64_t Connection::execute(std::string_view sql, const RequestOptions& opt
     return rows;
 }
 
+std::string Connection::client_version() const { return {}; }
+
 std::int64_t Connection::schemaless_insert(const SchemalessRequest&) {
     throw NotSupportedError("schemaless insert is not supported by this transport");
 }

@@ -101,6 +101,9 @@ public:
     virtual std::string database() const = 0;
     /// The server's version string.
     virtual std::string server_version() = 0;
+    /// The version of the client library doing the work (taosc's for taos-native); empty when
+    /// the transport has none.
+    virtual std::string client_version() const;
     /// Writes InfluxDB line, OpenTSDB telnet or OpenTSDB JSON data; returns rows written if known (-1 otherwise).
     virtual std::int64_t schemaless_insert(const SchemalessRequest& request);
     /// A new prepared statement. Throws NotSupportedError where the transport has none.

@@ -1,7 +1,7 @@
 // One source, several fake plugins for the loader tests, chosen by a compile definition:
 //   FAKE_PLUGIN_GOOD     an in-memory transport for scheme "fake" ("select 1" -> one INT column)
 //   FAKE_PLUGIN_NOENTRY  no entry symbol
-//   FAKE_PLUGIN_BADABI   entry reports ABI version 2
+//   FAKE_PLUGIN_BADABI   entry reports the next ABI version (host + 1)
 //   FAKE_PLUGIN_BADTAG   entry reports a foreign build tag
 //   FAKE_PLUGIN_THROWS   the transport's constructor throws
 //   FAKE_PLUGIN_REFUSE   entry returns non-zero
@@ -96,7 +96,7 @@ extern "C" __attribute__((visibility("default"))) int taoslink_plugin_entry(std:
     out->create = &fake_create;
     out->destroy = &fake_destroy;
 #if defined(FAKE_PLUGIN_BADABI)
-    out->abi_version = 2;
+    out->abi_version = TAOSLINK_PLUGIN_ABI_VERSION + 1;
 #elif defined(FAKE_PLUGIN_BADTAG)
     out->name = "fake-badtag";
     out->build_tag = "taoslink-abi1/bogus-stdlib";

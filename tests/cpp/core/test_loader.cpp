@@ -145,7 +145,7 @@ public:
 
     void testBadPluginFiles() {
         std::string msg = plugin_error(FAKE_BADABI_PATH);
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "plugin " FAKE_BADABI_PATH " has ABI version 2; this libtaoslink speaks 1"));
+        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "plugin " FAKE_BADABI_PATH " has ABI version 3; this libtaoslink speaks 2"));
 
         msg = plugin_error(FAKE_NOENTRY_PATH);
         CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, FAKE_NOENTRY_PATH));
@@ -174,13 +174,13 @@ public:
         // A failed load registers nothing and retrying fails the same way.
         CPPUNIT_ASSERT_EQUAL(std::string("fake-good"), joined(loaded_plugins()));
         msg = plugin_error(FAKE_BADABI_PATH);
-        CPPUNIT_ASSERT(test::contains(msg, "ABI version 2"));
+        CPPUNIT_ASSERT(test::contains(msg, "ABI version 3"));
     }
 
     void testBadPluginsBySchemeMap() {
         EXPECT_THROW_AS(PluginError, connect("fakethrow://"), e, CPPUNIT_ASSERT(test::contains(e.what(), "boom")));
         EXPECT_THROW_AS(PluginError, connect("fakeabi://"), e,
-                        CPPUNIT_ASSERT(test::contains(e.what(), "has ABI version 2")));
+                        CPPUNIT_ASSERT(test::contains(e.what(), "has ABI version 3")));
         EXPECT_THROW_AS(PluginError, connect("fakemissing://"), e, {
             const std::string msg = e.what();
             CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "\"fake-missing\" not found; tried:"));
