@@ -76,8 +76,8 @@ install-py: $(STAMPS)/venv
 py-test: install-py $(STAMPS)/venv-taospy
 	cd $(ROOT) && $(PY) -m pytest -q tests/python tests/sim
 
-conformance: $(STAMPS)/venv-taospy
-	cd $(ROOT) && $(VENV_TAOSPY)/bin/python -m pytest -q tests/sim_conformance
+conformance: build $(STAMPS)/venv-taospy
+	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(VENV_TAOSPY)/bin/python -m pytest -q tests/sim_conformance
 
 test: cpp-test plugin-sdk-test py-test conformance
 	@echo "== all test suites passed"
