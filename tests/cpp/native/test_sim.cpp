@@ -1,0 +1,377 @@
+// End to end: the taos-native plugin as the loader sees it, over tests/fake_taosc's libtaos.so,
+// which talks to the simulator (tests/sim). Query path, every type, req_id, statements v1 and v2,
+// schemaless, TMQ, server errors, and one connection shared by four threads.
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "native_test_util.hpp"
+#include "sim_process.hpp"
+#include "taoslink/dispatcher.hpp"
+#include "taoslink/error.hpp"
+#include "ws_test_util.hpp"
+
+using namespace taoslink;
+using ws_test::all_blocks;
+using ws_test::fixed;
+using ws_test::ucs4_to_utf8;
+using ws_test::var;
+
+namespace {
+
+const std::string kLibtaos = FAKE_TAOSC_DIR "/libtaos.so";
+
+std::string dsn(const std::string& params = "") {
+    return "taos://root:taosdata@127.0.0.1:" + std::to_string(ws_test::sim().port()) + "?libtaos=" + kLibtaos +
+           (params.empty() ? "" : "&" + params);
+}
+
+std::unique_ptr<Connection> open(const std::string& params = "") {
+    static const std::string plugin = [] { return load_plugin_file(NATIVE_PLUGIN_PATH); }();
+    (void)plugin;
+    return connect(dsn(params));
+}
+
+template <class F>
+int server_code(F&& f) {
+    try {
+        f();
+    } catch (const ServerError& e) {
+        return e.code();
+    }
+    return -1;
+}
+
+std::int64_t count_rows(Connection& c, const std::string& sql) {
+    auto r = c.query(sql);
+    auto b = r->next_block();
+    return b ? b->column(0).get<std::int64_t>(0) : -1;
+}
+
+}  // namespace
+
+class NativeSimTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(NativeSimTest);
+    CPPUNIT_TEST(connects_and_describes);
+    CPPUNIT_TEST(every_type_round_trips);
+    CPPUNIT_TEST(many_blocks_and_req_id);
+    CPPUNIT_TEST(server_errors_are_typed);
+    CPPUNIT_TEST(stmt_v1_insert_and_query);
+    CPPUNIT_TEST(stmt_v2_insert_and_query);
+    CPPUNIT_TEST(schemaless_protocols);
+    CPPUNIT_TEST(tmq_round_trip);
+    CPPUNIT_TEST(shared_by_four_threads);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void connects_and_describes() {
+        auto c = open();
+        CPPUNIT_ASSERT(!c->server_version().empty());
+        CPPUNIT_ASSERT(!c->client_version().empty());
+        CPPUNIT_ASSERT(!contains(c->describe(), "taosdata"));
+        CPPUNIT_ASSERT(contains(c->describe(), "taos://"));
+        // The loaded taosc is the process's: another file is refused, naming the loaded one.
+        EXPECT_THROW_AS(UsageError, connect("taos://127.0.0.1:1?libtaos=/other/libtaos.so"), e,
+                        CPPUNIT_ASSERT(contains(e.what(), kLibtaos)));
+        EXPECT_THROW_AS(DsnError, connect(dsn("nonsense=1")), e, (void)e);
+        EXPECT_THROW_AS(AuthError, connect("taos://root:wrong@127.0.0.1:" + std::to_string(ws_test::sim().port())), e,
+                        CPPUNIT_ASSERT(!contains(e.what(), "wrong")));
+        c->close();
+        c->close();
+        EXPECT_THROW_AS(ConnectionError, c->query("select 1"), e, (void)e);
+    }
+
+    void every_type_round_trips() {
+        auto c = open();
+        c->execute("drop database if exists nall");
+        c->execute("create database nall precision 'us'");
+        c->select_db("nall");
+        CPPUNIT_ASSERT_EQUAL(std::string("nall"), c->database());
+        c->execute(
+            "create stable st (ts timestamp, b bool, i8 tinyint, i16 smallint, i32 int, i64 bigint, u8 tinyint unsigned, "
+            "u16 smallint unsigned, u32 int unsigned, u64 bigint unsigned, f float, d double, s varchar(20), n nchar(10), "
+            "vb varbinary(10), g geometry(50), d64 decimal(10,2), d128 decimal(30,4)) tags (j json)");
+        const auto n = c->execute(
+            "insert into t1 using st tags ('{\"k\":1}') values (1700000000000000, true, -8, -16, -32, -64, 8, 16, 32, "
+            "18446744073709551615, 1.5, 2.25, 'hello', '你好🙂', '\\x0a0b', 'POINT(1 2)', 12.34, -123456789012345.6789) "
+            "(1700000000000001, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), n);
+        auto r = c->query("select * from st");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(-1), r->affected_rows());
+        CPPUNIT_ASSERT(r->precision() == Precision::Micro);
+        const Fields& f = r->fields();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(19), f.size());
+        CPPUNIT_ASSERT(f[13].type == TypeCode::NChar);
+        CPPUNIT_ASSERT_EQUAL(std::int32_t(10), f[13].length);
+        CPPUNIT_ASSERT_EQUAL(std::int32_t(20), f[12].length);
+        CPPUNIT_ASSERT(f[16].type == TypeCode::Decimal64);
+        CPPUNIT_ASSERT(f[17].type == TypeCode::Decimal);
+        CPPUNIT_ASSERT(f[18].type == TypeCode::Json);
+        auto blocks = all_blocks(*r);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), blocks.size());
+        const Block& b = *blocks[0];
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.rows());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1700000000000000), b.column(0).get<std::int64_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(1), b.column(1).get<std::uint8_t>(0));
+        CPPUNIT_ASSERT(b.column(1).is_null(1));
+        CPPUNIT_ASSERT_EQUAL(std::int8_t(-8), b.column(2).get<std::int8_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::int16_t(-16), b.column(3).get<std::int16_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::int32_t(-32), b.column(4).get<std::int32_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(-64), b.column(5).get<std::int64_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(8), b.column(6).get<std::uint8_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint16_t(16), b.column(7).get<std::uint16_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint32_t(32), b.column(8).get<std::uint32_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(18446744073709551615ull), b.column(9).get<std::uint64_t>(0));
+        CPPUNIT_ASSERT_EQUAL(1.5f, b.column(10).get<float>(0));
+        CPPUNIT_ASSERT_EQUAL(2.25, b.column(11).get<double>(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("hello"), std::string(b.column(12).bytes(0)));
+        CPPUNIT_ASSERT(b.column(12).is_null(1));
+        CPPUNIT_ASSERT(b.column(13).text_encoding() == TextEncoding::Ucs4);
+        CPPUNIT_ASSERT_EQUAL(std::string("你好🙂"), ucs4_to_utf8(b.column(13).bytes(0)));
+        CPPUNIT_ASSERT_EQUAL(std::string("\x0a\x0b"), std::string(b.column(14).bytes(0)));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(21), b.column(15).bytes(0).size());  // WKB point
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1234), b.column(16).get<std::int64_t>(0));
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(2), b.column(16).decimal_scale());
+        std::uint64_t lo;
+        std::int64_t hi;
+        std::memcpy(&lo, b.column(17).fixed_data(), 8);
+        std::memcpy(&hi, b.column(17).fixed_data() + 8, 8);
+        CPPUNIT_ASSERT_EQUAL(std::string("-123456789012345.6789"), format_decimal(lo, hi, 4));
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"k\":1}"), std::string(b.column(18).bytes(0)));
+        CPPUNIT_ASSERT(r->next_block() == nullptr);
+        c->execute("drop database nall");
+    }
+
+    void many_blocks_and_req_id() {
+        auto c = open();
+        c->execute("create database if not exists nmany");
+        c->execute("create table if not exists nmany.t (ts timestamp, v int)");
+        std::string sql = "insert into nmany.t values ";
+        for (int i = 0; i < 5000; ++i) sql += "(" + std::to_string(1700000000000LL + i) + "," + std::to_string(i) + ")";
+        RequestOptions o;
+        o.req_id = 0x1234567;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(5000), c->execute(sql, o));
+        auto r = c->query("select v from nmany.t", o);
+        std::size_t rows = 0;
+        std::vector<std::shared_ptr<const Block>> held;
+        while (auto b = r->next_block()) {
+            held.push_back(b);  // blocks are copies: still valid after later fetches
+            rows += b->rows();
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5000), rows);
+        CPPUNIT_ASSERT(held.size() >= 2);
+        std::size_t seen = 0;
+        for (const auto& b : held)
+            for (std::size_t i = 0; i < b->rows(); ++i, ++seen)
+                CPPUNIT_ASSERT_EQUAL(std::int32_t(seen), b->column(0).get<std::int32_t>(i));
+        auto abandoned = c->query("select v from nmany.t");
+        CPPUNIT_ASSERT(abandoned->next_block() != nullptr);
+        abandoned->close();
+        CPPUNIT_ASSERT(abandoned->next_block() == nullptr);
+        c->execute("drop database nmany");
+    }
+
+    void server_errors_are_typed() {
+        auto c = open();
+        c->execute("create database if not exists nerr");
+        CPPUNIT_ASSERT_EQUAL(0x2603, server_code([&] { c->query("select * from nerr.nope"); }));
+        CPPUNIT_ASSERT_EQUAL(0x0388, server_code([&] { c->select_db("no_such_db"); }));
+        CPPUNIT_ASSERT(server_code([&] { c->execute("this is not sql"); }) > 0);
+        // "Table does not exist" as TDengine reports it for a select (the simulator follows it).
+        // The connection stays usable after errors.
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), c->execute("drop database nerr"));
+    }
+
+    void stmt_insert_and_query(const std::string& api) {
+        auto c = open("stmt=" + api);
+        const std::string db = "nstmt" + api;
+        c->execute("drop database if exists " + db);
+        c->execute("create database " + db);
+        c->select_db(db);
+        c->execute("create stable st (ts timestamp, v int, n nchar(8), s varchar(8)) tags (loc nchar(8), gid int)");
+        auto st = c->statement();
+        st->prepare("insert into ? using st tags (?, ?) values (?, ?, ?, ?)");
+        st->set_table_name("d1");
+        st->set_tags({var(TypeCode::NChar, {"北京"}), fixed<std::int32_t>(TypeCode::Int, {7})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000, 1700000000001, 1700000000002}),
+                  fixed<std::int32_t>(TypeCode::Int, {1, 2, 3}, {0, 1, 0}),
+                  var(TypeCode::NChar, {"一", "", "三三"}, {0, 1, 0}),
+                  var(TypeCode::VarChar, {"a", "bb", ""}, {0, 0, 1})});
+        st->add_batch();
+        st->set_table_name("d2");
+        st->set_tags({var(TypeCode::NChar, {"上海"}), fixed<std::int32_t>(TypeCode::Int, {8})});
+        st->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000005}), fixed<std::int32_t>(TypeCode::Int, {9}),
+                  var(TypeCode::NChar, {"九"}), var(TypeCode::VarChar, {"z"})});
+        st->add_batch();
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(4), st->execute());
+        st->close();
+
+        auto q = c->statement();
+        q->prepare("select ts, v, n, s from st where v >= ? order by ts");
+        q->bind({fixed<std::int32_t>(TypeCode::Int, {3})});
+        q->add_batch();
+        q->execute();
+        auto r = q->result();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), r->fields().size());
+        auto blocks = all_blocks(*r);
+        std::size_t rows = 0;
+        std::vector<std::string> names;
+        for (const auto& b : blocks) {
+            for (std::size_t i = 0; i < b->rows(); ++i) names.push_back(ucs4_to_utf8(b->column(2).bytes(i)));
+            rows += b->rows();
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), rows);
+        CPPUNIT_ASSERT_EQUAL(std::string("三三"), names[0]);
+        CPPUNIT_ASSERT_EQUAL(std::string("九"), names[1]);
+        r.reset();
+        q.reset();
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(4), count_rows(*c, "select count(*) from st"));
+        // A bad statement reports taosc's statement error.
+        auto bad = c->statement();
+        CPPUNIT_ASSERT_THROW((bad->prepare("insert into nope_table values (?, ?)"), bad->execute()), Error);
+        c->execute("drop database " + db);
+    }
+
+    void stmt_v1_insert_and_query() { stmt_insert_and_query("v1"); }
+    void stmt_v2_insert_and_query() { stmt_insert_and_query("v2"); }
+
+    void schemaless_protocols() {
+        auto c = open();
+        c->execute("drop database if exists nsml");
+        c->execute("create database nsml");
+        c->select_db("nsml");
+        SchemalessRequest req;
+        req.lines = "meters,loc=a v=1i 1700000000000\nmeters,loc=b v=2i 1700000000001";
+        req.precision = SchemalessPrecision::Milli;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), c->schemaless_insert(req));
+        req.protocol = SchemalessProtocol::Telnet;
+        req.lines = "cpu 1700000000 3.5 host=h1";
+        req.precision = SchemalessPrecision::Seconds;
+        c->schemaless_insert(req);
+        req.protocol = SchemalessProtocol::Json;
+        req.lines = R"([{"metric":"mem","timestamp":1700000000,"value":1.5,"tags":{"host":"h2"}}])";
+        c->schemaless_insert(req);
+        req.protocol = SchemalessProtocol::Line;
+        req.precision = SchemalessPrecision::Milli;
+        req.lines = "meters,loc=c v=3i 1700000000002";
+        req.ttl = 10;
+        req.options.req_id = 99;
+        c->schemaless_insert(req);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), count_rows(*c, "select count(*) from meters"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), count_rows(*c, "select count(*) from cpu"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), count_rows(*c, "select count(*) from mem"));
+        req.lines = "garbage";
+        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), ServerError);
+        req.database = "other";
+        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), NotSupportedError);
+        c->execute("drop database nsml");
+    }
+
+    void tmq_round_trip() {
+        auto c = open();
+        c->execute("drop topic if exists ntopic force");
+        c->execute("drop database if exists ntmq");
+        c->execute("create database ntmq");
+        c->execute("create stable ntmq.st (ts timestamp, v int, n nchar(5)) tags (g int)");
+        c->execute("create topic ntopic as select ts, v, n from ntmq.st");
+        for (int v = 0; v < 12; ++v)
+            c->execute("insert into ntmq.t" + std::to_string(v % 6) + " using ntmq.st tags (" + std::to_string(v % 6) +
+                       ") values (" + std::to_string(1700000000000 + v) + ", " + std::to_string(v) + ", '甲')");
+
+        auto consumer = open_consumer(parse_dsn(dsn()), {{"group.id", "ng1"}, {"auto.offset.reset", "earliest"}});
+        consumer->subscribe({"ntopic"});
+        CPPUNIT_ASSERT(consumer->list_topics() == std::vector<std::string>{"ntopic"});
+        std::set<int> values;
+        std::vector<Message> messages;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (values.size() < 12 && std::chrono::steady_clock::now() < deadline) {
+            auto m = consumer->poll(std::chrono::milliseconds(500));
+            if (!m) continue;
+            CPPUNIT_ASSERT_EQUAL(std::string("ntopic"), m->topic);
+            CPPUNIT_ASSERT_EQUAL(std::string("ntmq"), m->database);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(3), m->fields.size());
+            CPPUNIT_ASSERT_EQUAL(m->blocks.size(), m->table_names.size());
+            for (const auto& b : m->blocks) {
+                for (std::size_t r = 0; r < b->rows(); ++r) {
+                    values.insert(b->column(1).get<std::int32_t>(r));
+                    CPPUNIT_ASSERT_EQUAL(std::string("甲"), ucs4_to_utf8(b->column(2).bytes(r)));
+                }
+            }
+            consumer->commit(&*m);
+            messages.push_back(std::move(*m));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(12), values.size());
+        const auto assignment = consumer->assignment();
+        CPPUNIT_ASSERT(!assignment.empty());
+        for (const auto& a : assignment) {
+            CPPUNIT_ASSERT_EQUAL(std::string("ntopic"), a.topic);
+            CPPUNIT_ASSERT_EQUAL(a.end, consumer->position("ntopic", a.vgroup_id));
+            CPPUNIT_ASSERT_EQUAL(a.end, consumer->committed("ntopic", a.vgroup_id));
+        }
+        // Seek back to the beginning of one vgroup: its rows come again.
+        const auto& first = assignment.front();
+        consumer->seek("ntopic", first.vgroup_id, first.begin);
+        CPPUNIT_ASSERT_EQUAL(first.begin, consumer->position("ntopic", first.vgroup_id));
+        std::size_t again = 0;
+        const auto deadline2 = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (again == 0 && std::chrono::steady_clock::now() < deadline2) {
+            if (auto m = consumer->poll(std::chrono::milliseconds(500))) {
+                CPPUNIT_ASSERT_EQUAL(first.vgroup_id, m->vgroup_id);
+                for (const auto& b : m->blocks) again += b->rows();
+            }
+        }
+        CPPUNIT_ASSERT(again > 0);
+        consumer->commit_offset("ntopic", first.vgroup_id, first.end);
+        CPPUNIT_ASSERT_EQUAL(first.end, consumer->committed("ntopic", first.vgroup_id));
+        consumer->commit(nullptr);
+        consumer->unsubscribe();
+        consumer->close();
+        consumer->close();
+        // Configuration errors are typed and name the key.
+        EXPECT_THROW_AS(UsageError, open_consumer(parse_dsn(dsn()), {{"group.id", "g"}, {"no.such.key", "1"}}), e,
+                        CPPUNIT_ASSERT(contains(e.what(), "no.such.key")));
+        c->execute("drop topic ntopic force");
+        c->execute("drop database ntmq");
+    }
+
+    void shared_by_four_threads() {
+        auto c = open();
+        c->execute("drop database if exists nthreads");
+        c->execute("create database nthreads");
+        c->execute("create table nthreads.t (ts timestamp, v int)");
+        std::string sql = "insert into nthreads.t values ";
+        for (int i = 0; i < 100; ++i) sql += "(" + std::to_string(1700000000000LL + i) + "," + std::to_string(i) + ")";
+        c->execute(sql);
+        std::atomic<int> failures{0};
+        std::vector<std::string> errors(4);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads.emplace_back([&, t] {
+                try {
+                    for (int i = 0; i < 25; ++i) {
+                        auto r = c->query("select v from nthreads.t where v >= " + std::to_string(t * 25));
+                        std::size_t rows = 0;
+                        while (auto b = r->next_block()) rows += b->rows();
+                        if (rows != static_cast<std::size_t>(100 - t * 25)) throw std::runtime_error("wrong row count");
+                        if (server_code([&] { c->query("select * from nthreads.nope"); }) != 0x2603)
+                            throw std::runtime_error("wrong error code");
+                    }
+                } catch (const std::exception& e) {
+                    errors[t] = e.what();
+                    ++failures;
+                }
+            });
+        }
+        for (auto& th : threads) th.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(errors[0] + errors[1] + errors[2] + errors[3], 0, failures.load());
+        c->execute("drop database nthreads");
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(NativeSimTest);
