@@ -53,6 +53,14 @@ public:
         return c->server_version();
     }
 
+    /// The client library's version (taosc's taos_get_client_info() on taos://); "" when the
+    /// transport has none.
+    std::string client_version() {
+        auto c = live();
+        py::gil_scoped_release nogil;
+        return c->client_version();
+    }
+
     std::int64_t schemaless_insert(py::object lines, int protocol, int precision, int ttl,
                                    const std::string& table_name_key, const std::string& database,
                                    std::int64_t req_id) {
@@ -148,6 +156,8 @@ void register_connection(py::module_& m) {
         .def("select_db", &PyConnection::select_db, py::arg("db"))
         .def_property_readonly("database", &PyConnection::database)
         .def("server_version", &PyConnection::server_version)
+        .def("client_version", &PyConnection::client_version,
+             "The client library's version (taosc's on taos://); empty when the transport has none.")
         .def("schemaless_insert", &PyConnection::schemaless_insert, py::arg("lines"), py::arg("protocol"),
              py::arg("precision") = 0, py::arg("ttl") = 0, py::arg("table_name_key") = "",
              py::arg("database") = "", py::arg("req_id") = 0,

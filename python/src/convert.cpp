@@ -308,6 +308,8 @@ void convert_range(const ColumnView& col, Precision precision, const Converter& 
         case TypeCode::UBigInt:
             return loop([&](std::size_t r) { return PyLong_FromUnsignedLongLong(col.get<std::uint64_t>(r)); });
         case TypeCode::Float:
+            if (conv.floats == FloatMode::Widen)
+                return loop([&](std::size_t r) { return PyFloat_FromDouble(static_cast<double>(col.get<float>(r))); });
             return loop([&](std::size_t r) { return float32_obj(col.get<float>(r)); });
         case TypeCode::Double:
             return loop([&](std::size_t r) { return PyFloat_FromDouble(col.get<double>(r)); });
@@ -316,6 +318,8 @@ void convert_range(const ColumnView& col, Precision precision, const Converter& 
             return loop([&](std::size_t r) { return ts(col.get<std::int64_t>(r)); });
         }
         case TypeCode::VarChar:
+            if (conv.varchar == VarcharMode::Bytes)
+                return loop([&](std::size_t r) { return binary_obj(col.bytes(r), BinaryMode::Bytes); });
             return loop([&](std::size_t r) { return text_utf8(col.bytes(r)); });
         case TypeCode::NChar:
             if (col.text_encoding() == taoslink::TextEncoding::Ucs4)
@@ -469,7 +473,7 @@ void register_convert(py::module_& m) {
                           "How fetched values become Python objects. Immutable; pass one to fetch calls.")
         .def(py::init([](const std::string& timestamps, py::object tz, const std::string& nanos,
                          const std::string& binary, const std::string& json, const std::string& decimal,
-                         const std::string& rows) {
+                         const std::string& rows, const std::string& varchar, const std::string& floats) {
                  Converter c;
                  c.timestamps = pick<TimestampMode>("timestamps", timestamps,
                                                     {{"utc", TimestampMode::Utc},
@@ -492,15 +496,19 @@ void register_convert(py::module_& m) {
                  c.decimal =
                      pick<DecimalMode>("decimal", decimal, {{"decimal", DecimalMode::Decimal}, {"str", DecimalMode::Str}});
                  c.rows = pick<RowMode>("rows", rows, {{"tuple", RowMode::Tuple}, {"list", RowMode::List}});
+                 c.varchar = pick<VarcharMode>("varchar", varchar, {{"str", VarcharMode::Str}, {"bytes", VarcharMode::Bytes}});
+                 c.floats = pick<FloatMode>("floats", floats, {{"shortest", FloatMode::Shortest}, {"widen", FloatMode::Widen}});
                  return c;
              }),
              py::kw_only(), py::arg("timestamps") = "utc", py::arg("tz") = py::none(), py::arg("nanos") = "int",
              py::arg("binary") = "bytes", py::arg("json") = "str", py::arg("decimal") = "decimal",
-             py::arg("rows") = "tuple",
+             py::arg("rows") = "tuple", py::arg("varchar") = "str", py::arg("floats") = "shortest",
              "timestamps: 'utc' (aware UTC datetime), 'tz' (aware in tz), 'local' (naive local time), 'int' "
              "(ticks) or 'rfc3339' (taosAdapter's UTC string); nanos: 'int' or 'datetime' (truncated to "
              "microseconds) for nanosecond results; binary: 'bytes' or 'hex'; json: 'str' or 'parse'; "
-             "decimal: 'decimal' or 'str'; rows: 'tuple' or 'list'.")
+             "decimal: 'decimal' or 'str'; rows: 'tuple' or 'list'; varchar: 'str' (bytes when not valid "
+             "UTF-8) or 'bytes' (VARCHAR/BINARY always as bytes); floats: 'shortest' (FLOAT as the shortest "
+             "float32 decimal) or 'widen' (the float32 value as a double).")
         .def_property_readonly("timestamps", [](const Converter& c) { return name_of(c.timestamps); })
         .def_property_readonly("tz", [](const Converter& c) {
             if (c.timestamps == TimestampMode::Utc) return py::reinterpret_borrow<py::object>(g_utc);
@@ -512,13 +520,19 @@ void register_convert(py::module_& m) {
         .def_property_readonly("decimal",
                                [](const Converter& c) { return c.decimal == DecimalMode::Decimal ? "decimal" : "str"; })
         .def_property_readonly("rows", [](const Converter& c) { return c.rows == RowMode::Tuple ? "tuple" : "list"; })
+        .def_property_readonly("floats",
+                               [](const Converter& c) { return c.floats == FloatMode::Shortest ? "shortest" : "widen"; })
+        .def_property_readonly("varchar",
+                               [](const Converter& c) { return c.varchar == VarcharMode::Str ? "str" : "bytes"; })
         .def("__repr__", [](const Converter& c) {
             return std::string("Converter(timestamps='") + name_of(c.timestamps) + "', nanos='" +
                    (c.nanos == NanoMode::Int ? "int" : "datetime") + "', binary='" +
                    (c.binary == BinaryMode::Bytes ? "bytes" : "hex") + "', json='" +
                    (c.json == JsonMode::Str ? "str" : "parse") + "', decimal='" +
                    (c.decimal == DecimalMode::Decimal ? "decimal" : "str") + "', rows='" +
-                   (c.rows == RowMode::Tuple ? "tuple" : "list") + "')";
+                   (c.rows == RowMode::Tuple ? "tuple" : "list") + "', varchar='" +
+                   (c.varchar == VarcharMode::Str ? "str" : "bytes") + "', floats='" +
+                   (c.floats == FloatMode::Shortest ? "shortest" : "widen") + "')";
         });
 }
 

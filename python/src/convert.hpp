@@ -34,6 +34,11 @@ enum class BinaryMode : std::uint8_t { Bytes, Hex /* lowercase hex str */ };
 enum class JsonMode : std::uint8_t { Str, Parse /* json.loads */ };
 /// DECIMAL, DECIMAL64.
 enum class DecimalMode : std::uint8_t { Decimal, Str };
+/// VARCHAR/BINARY: str (bytes when not valid UTF-8), or always bytes (taospy's decode_binary=False).
+enum class VarcharMode : std::uint8_t { Str, Bytes };
+/// FLOAT: the shortest decimal that round-trips as float32 (10.123), or the float32 value
+/// widened to double (10.123000144958496, taospy's native module).
+enum class FloatMode : std::uint8_t { Shortest, Widen };
 /// Rows are tuples or lists.
 enum class RowMode : std::uint8_t { Tuple, List };
 
@@ -46,6 +51,8 @@ struct Converter {
     JsonMode json = JsonMode::Str;
     DecimalMode decimal = DecimalMode::Decimal;
     RowMode rows = RowMode::Tuple;
+    VarcharMode varchar = VarcharMode::Str;
+    FloatMode floats = FloatMode::Shortest;
 };
 
 /// Imports and caches the Python objects conversion needs (datetime C API, timezone.utc,
