@@ -145,6 +145,52 @@ def dbname(server: Server) -> Iterator[str]:
         c.execute("drop database if exists %s" % name)
 
 
+#: Where the fake libtaos (tests/fake_taosc: taosc's API over the simulator's WebSocket) is built.
+FAKE_TAOSC_DIR = Path(os.environ.get("TAOSLINK_FAKE_TAOSC_DIR", "").strip()
+                      or ROOT / "build" / "cmake" / "tests" / "fake_taosc")
+
+
+@pytest.fixture(scope="session")
+def native_lib(server: Server) -> Iterator[Path]:
+    """The libtaos the taos:// tests load. On the simulator: the fake libtaos, whose
+    taos_connect(host, port) talks WebSocket to ws://host:port; TAOSLINK_LIBTAOS is set to it for
+    the session and LD_LIBRARY_PATH-style lookups (the official taospy) use its directory. Its
+    absence fails every test that needs it: build it (make build) or set TAOSLINK_FAKE_TAOSC_DIR."""
+    if not server.is_sim:
+        lib = os.environ.get("TAOSLINK_LIBTAOS", "")
+        yield Path(lib) if lib else Path("libtaos.so")
+        return
+    lib = FAKE_TAOSC_DIR / "libtaos.so"
+    if not lib.is_file():
+        pytest.fail("the fake libtaos is missing: %s (build it with `make build`, or set "
+                    "TAOSLINK_FAKE_TAOSC_DIR to the directory holding libtaos.so)" % lib, pytrace=False)
+    old = os.environ.get("TAOSLINK_LIBTAOS")
+    os.environ["TAOSLINK_LIBTAOS"] = str(lib)
+    try:
+        yield lib
+    finally:
+        if old is None:
+            os.environ.pop("TAOSLINK_LIBTAOS", None)
+        else:
+            os.environ["TAOSLINK_LIBTAOS"] = old
+
+
+@pytest.fixture
+def taos_args(server: Server, native_lib: Path) -> dict:
+    """connect() keywords for the official-taospy-compatible ``taos`` module (taos://)."""
+    port = server.port if server.is_sim else int(os.environ.get("TAOSLINK_TEST_TAOS_PORT", "6030"))
+    return dict(host=server.host, port=port, user=server.user, password=server.password)
+
+
+@pytest.fixture
+def taos_conn(taos_args: dict):
+    import taos
+
+    c = taos.connect(**taos_args)
+    yield c
+    c.close()
+
+
 def wait_until(pred, timeout: float = 5.0) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
