@@ -2,8 +2,9 @@
 
 Every test in this directory takes the ``transport`` fixture and runs once per transport. A
 transport listed here whose plugin is missing from the build fails (connect raises
-InterfaceError naming the paths it searched): it is never skipped. ``taos://`` (libtaos) joins
-when TAOSLINK_TEST_TAOS_URL names a native server.
+InterfaceError naming the paths it searched): it is never skipped. ``taos://`` (libtaos) runs
+against the simulator through the fake libtaos (tests/fake_taosc, fixture ``native_lib``) by
+default, or against the native server TAOSLINK_TEST_TAOS_URL names.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ UNSUPPORTED: Dict[str, Dict[str, str]] = {
     "taos": {},
 }
 
-TRANSPORTS = ["http", "ws"] + (["taos"] if os.environ.get("TAOSLINK_TEST_TAOS_URL") else [])
+_TAOS_URL = os.environ.get("TAOSLINK_TEST_TAOS_URL", "").strip()
+_ON_SIM = not os.environ.get("TAOSLINK_TEST_REST_URL", "").strip()
+TRANSPORTS = ["http", "ws"] + (["taos"] if _TAOS_URL or _ON_SIM else [])
 
 
 @dataclass
@@ -49,7 +52,13 @@ class Transport:
 def transport(request, server) -> Transport:
     scheme = request.param
     if scheme == "taos":
-        url = os.environ["TAOSLINK_TEST_TAOS_URL"].rstrip("/")
+        if _TAOS_URL:
+            url = _TAOS_URL.rstrip("/")
+        else:
+            # the simulator, reached through the fake libtaos (which speaks WebSocket to it)
+            request.getfixturevalue("native_lib")
+            url = "taos://%s:%s@%s:%d" % (urllib.parse.quote(server.user, safe=""),
+                                          urllib.parse.quote(server.password, safe=""), server.host, server.port)
     else:
         parts = urllib.parse.urlsplit(server.url)
         ws_scheme = {"http": "ws", "https": "wss"}[parts.scheme] if scheme == "ws" else parts.scheme
