@@ -73,25 +73,28 @@ plugin-sdk-test: build
 install-py: $(STAMPS)/venv
 	$(PY) -m pip install -q --no-build-isolation $(ROOT)
 
-py-test: install-py $(STAMPS)/venv-taospy
-	cd $(ROOT) && $(PY) -m pytest -q tests/python tests/sim
+# The taos:// tests load the fake libtaos.so that `build` makes (tests/fake_taosc). -rs lists every
+# skipped test with its reason (real-server tests skip without TAOSLINK_TEST_TAOS_URL).
+py-test: build install-py $(STAMPS)/venv-taospy
+	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(PY) -m pytest -q -rs tests/python tests/sim
 
 conformance: build $(STAMPS)/venv-taospy
-	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(VENV_TAOSPY)/bin/python -m pytest -q tests/sim_conformance
+	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(VENV_TAOSPY)/bin/python -m pytest -q -rs tests/sim_conformance
 
 test: cpp-test plugin-sdk-test py-test conformance
 	@echo "== all test suites passed"
 
 # --- demo, simulator, benchmarks -----------------------------------------------------------------
-demo: install-py
+demo: build install-py
 	cd $(ROOT) && $(PY) examples/demo.py
 
 sim: $(STAMPS)/apt
 	cd $(ROOT) && SIM_PORT=$(SIM_PORT) $(PYTHON3) tests/sim/run_sim.py --port $(SIM_PORT)
 
-bench: install-py $(STAMPS)/venv-taospy
+bench: build install-py $(STAMPS)/venv-taospy
 	cd $(ROOT) && $(PY) bench/bench_rest_fetch.py
 	cd $(ROOT) && $(PY) bench/bench_ws.py
+	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(PY) bench/bench_native.py
 
 clean:
 	rm -rf $(ROOT)/build

@@ -3,7 +3,9 @@
 
 Without TAOSLINK_DSN it starts the TDengine simulator (tests/sim) on loopback and uses it; with
 TAOSLINK_DSN=http://user:pass@host:6041 it runs against that server instead (the password is
-never printed).
+never printed). taos:// (taosc) runs against the simulator through the fake libtaos.so of
+tests/fake_taosc when it is built (make build), or against TAOSLINK_TAOS_DSN=taos://user:pass@host:6030
+with a real libtaos when TAOSLINK_DSN is given.
 """
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import taos
 import taoslink
 import taosrest
 
 ROOT = Path(__file__).resolve().parents[1]
+FAKE_LIBTAOS = Path(os.environ.get("TAOSLINK_FAKE_TAOSC_DIR", ROOT / "build/cmake/tests/fake_taosc")) / "libtaos.so"
 DB = "taoslink_demo"
 
 
@@ -104,6 +108,46 @@ def run_taosrest(dsn: str) -> None:
     conn.close()
 
 
+def taos_dsn(base: str) -> "str | None":
+    """Where taos:// goes, or None (with the reason printed)."""
+    if "TAOSLINK_DSN" in os.environ:
+        if "TAOSLINK_TAOS_DSN" in os.environ:
+            return os.environ["TAOSLINK_TAOS_DSN"]
+        print("\n== taos:// skipped: set TAOSLINK_TAOS_DSN=taos://user:pass@host:6030 to include taosc")
+        return None
+    if not FAKE_LIBTAOS.is_file():
+        print(f"\n== taos:// skipped: the simulator needs the fake libtaos ({FAKE_LIBTAOS}; make build)")
+        return None
+    os.environ.setdefault("TAOSLINK_LIBTAOS", str(FAKE_LIBTAOS))
+    print(f"\n(taos:// reaches the simulator through the fake libtaos.so of tests/fake_taosc)")
+    return with_scheme(base, "taos")
+
+
+def run_taos_module(dsn: str) -> None:
+    """The same server through the taospy-compatible native module `taos`."""
+    parts = urlsplit(dsn)
+    print(f"\n== taos (taospy's native API) at {parts.hostname}:{parts.port}")
+    conn = taos.connect(host=parts.hostname, port=parts.port or 0, user=parts.username or "root",
+                        password=parts.password or "taosdata")
+    print(f"client {conn.client_info}, server {conn.server_info}")
+    conn.execute(f"create database if not exists {DB}")
+    conn.select_db(DB)
+    conn.execute("create table if not exists t (ts timestamp, v int, note nchar(8))")
+    stmt = conn.statement("insert into t values (?, ?, ?)")
+    cols = taos.new_multi_binds(3)
+    cols[0].timestamp([1700000000000, 1700000001000])
+    cols[1].int([1, None])
+    cols[2].nchar(["温度", "ok"])
+    stmt.bind_param_batch(cols)
+    stmt.execute()
+    print(f"inserted {stmt.affected_rows} rows with TaosStmt")
+    stmt.close()
+    result = conn.query("select * from t order by ts")
+    print(f"fields={[f.name for f in result.fields]} rows={result.fetch_all()}")
+    conn.execute(f"drop database {DB}")
+    conn.close()
+
+
 def main() -> int:
     with server() as base:
         schemes = taoslink.scheme_map()
@@ -113,12 +157,14 @@ def main() -> int:
             if plugin not in taoslink.available_plugins():
                 print(f"\n== {scheme}:// skipped: plugin {plugin} is not part of this build")
                 continue
-            if scheme == "taos" and "TAOSLINK_DSN" not in os.environ:
-                print("\n== taos:// skipped: the simulator speaks taosAdapter's protocols, not taosc's")
+            dsn = taos_dsn(base) if scheme == "taos" else with_scheme(base, scheme)
+            if dsn is None:
                 continue
-            run(with_scheme(base, scheme))
+            run(dsn)
             if scheme == "http":
                 run_taosrest(base)
+            if scheme == "taos":
+                run_taos_module(dsn)
             ran += 1
         print(f"\nloaded plugins: {taoslink.loaded_plugins()}")
         return 0 if ran else 1
