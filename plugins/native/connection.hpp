@@ -27,6 +27,25 @@ private:
     TAOS* taos_;
 };
 
+/// A statement handle (TAOS_STMT, TAOS_STMT2) freed by `Close` (taos_stmt_close,
+/// taos_stmt2_close) when the last holder (statement or result) lets go. It holds the connection,
+/// which must outlive it.
+template <class S, int (*Taosc::*Close)(S*)>
+class StmtHandleOf {
+public:
+    StmtHandleOf(std::shared_ptr<const Taosc> taosc, std::shared_ptr<TaosHandle> conn, S* stmt)
+        : t_(std::move(taosc)), conn_(std::move(conn)), stmt_(stmt) {}
+    ~StmtHandleOf() { ((*t_).*Close)(stmt_); }
+    StmtHandleOf(const StmtHandleOf&) = delete;
+    StmtHandleOf& operator=(const StmtHandleOf&) = delete;
+    S* get() const noexcept { return stmt_; }
+
+private:
+    std::shared_ptr<const Taosc> t_;
+    std::shared_ptr<TaosHandle> conn_;
+    S* stmt_;
+};
+
 /// Applies the process-wide settings taosc only takes before its first connection: `config=`
 /// (OptionConfigDir) and, where taos_options_connection is missing, `tz` (OptionTimezone) and
 /// `charset` (OptionCharset). A later connection asking for a different config folder than the

@@ -27,20 +27,7 @@ private:
 };
 
 /// A TAOS_STMT closed by taos_stmt_close when the last holder (statement or result) lets go.
-class StmtHandle {
-public:
-    StmtHandle(std::shared_ptr<const Taosc> taosc, std::shared_ptr<TaosHandle> conn, TAOS_STMT* stmt)
-        : t_(std::move(taosc)), conn_(std::move(conn)), stmt_(stmt) {}
-    ~StmtHandle() { t_->taos_stmt_close(stmt_); }
-    StmtHandle(const StmtHandle&) = delete;
-    StmtHandle& operator=(const StmtHandle&) = delete;
-    TAOS_STMT* get() const noexcept { return stmt_; }
-
-private:
-    std::shared_ptr<const Taosc> t_;
-    std::shared_ptr<TaosHandle> conn_;
-    TAOS_STMT* stmt_;
-};
+using StmtHandle = StmtHandleOf<TAOS_STMT, &Taosc::taos_stmt_close>;
 
 /// Each call maps to its taos_stmt_* function; errors carry taos_stmt_errstr and the return code.
 /// result() hands out the statement's result (taos_stmt_use_result), which the statement frees.

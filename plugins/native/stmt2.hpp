@@ -12,20 +12,7 @@
 namespace taoslink::native {
 
 /// A TAOS_STMT2 closed by taos_stmt2_close when the last holder (statement or result) lets go.
-class Stmt2Handle {
-public:
-    Stmt2Handle(std::shared_ptr<const Taosc> taosc, std::shared_ptr<TaosHandle> conn, TAOS_STMT2* stmt)
-        : t_(std::move(taosc)), conn_(std::move(conn)), stmt_(stmt) {}
-    ~Stmt2Handle() { t_->taos_stmt2_close(stmt_); }
-    Stmt2Handle(const Stmt2Handle&) = delete;
-    Stmt2Handle& operator=(const Stmt2Handle&) = delete;
-    TAOS_STMT2* get() const noexcept { return stmt_; }
-
-private:
-    std::shared_ptr<const Taosc> t_;
-    std::shared_ptr<TaosHandle> conn_;
-    TAOS_STMT2* stmt_;
-};
+using Stmt2Handle = StmtHandleOf<TAOS_STMT2, &Taosc::taos_stmt2_close>;
 
 /// set_table_name/set_tags/bind/add_batch collect tables on the client (several binds of one
 /// table append rows); execute() binds them all with one taos_stmt2_bind_param (col_idx -1) and

@@ -68,23 +68,41 @@ void check_type(int type) {
         throw taoslink::UsageError(taoslink::code::InvalidArgument, "invalid bind type " + std::to_string(type));
 }
 
-/// stmt v1: `num` rows; var types in fixed slots of `buffer_length` bytes with `length[i]` used.
-taoslink::BindColumn from_multi_bind(const TAOS_MULTI_BIND& b) {
+/// What both APIs' binds (TAOS_MULTI_BIND, TAOS_STMT2_BIND) say alike: the type, the row count
+/// and the NULL flags (kept only when some row is NULL). The values are left to the caller.
+template <class Bind>
+taoslink::BindColumn bind_head(const Bind& b) {
     check_type(b.buffer_type);
     taoslink::BindColumn c;
     c.type = static_cast<taoslink::TypeCode>(b.buffer_type);
     c.rows = b.num < 0 ? 0 : static_cast<std::size_t>(b.num);
-    const auto* buf = static_cast<const std::uint8_t*>(b.buffer);
-    bool any_null = false;
     if (b.is_null) {
+        bool any_null = false;
         for (std::size_t r = 0; r < c.rows; ++r) any_null |= b.is_null[r] != 0;
         if (any_null) c.is_null.assign(b.is_null, b.is_null + c.rows);
     }
-    auto null_at = [&](std::size_t r) { return any_null && c.is_null[r] != 0; };
+    return c;
+}
+
+bool null_at(const taoslink::BindColumn& c, std::size_t r) { return !c.is_null.empty() && c.is_null[r] != 0; }
+
+/// Fixed-width values: `c.rows` of the type's size from `buf`, zeros when there is none.
+void copy_fixed(taoslink::BindColumn& c, const std::uint8_t* buf) {
+    const std::size_t w = static_cast<std::size_t>(taoslink::fixed_size(c.type));
+    if (buf)
+        c.data.assign(buf, buf + w * c.rows);
+    else
+        c.data.assign(w * c.rows, 0);
+}
+
+/// stmt v1: `num` rows; var types in fixed slots of `buffer_length` bytes with `length[i]` used.
+taoslink::BindColumn from_multi_bind(const TAOS_MULTI_BIND& b) {
+    taoslink::BindColumn c = bind_head(b);
+    const auto* buf = static_cast<const std::uint8_t*>(b.buffer);
     if (taoslink::is_var_type(c.type)) {
         for (std::size_t r = 0; r < c.rows; ++r) {
             std::int32_t len = 0;
-            if (!null_at(r)) {
+            if (!null_at(c, r)) {
                 len = b.length ? b.length[r] : static_cast<std::int32_t>(b.buffer_length);
                 if (len < 0 || (len > 0 && !buf))
                     throw taoslink::UsageError(taoslink::code::InvalidArgument, "invalid bind length");
@@ -94,11 +112,7 @@ taoslink::BindColumn from_multi_bind(const TAOS_MULTI_BIND& b) {
             c.lengths.push_back(len);
         }
     } else {
-        const std::size_t w = static_cast<std::size_t>(taoslink::fixed_size(c.type));
-        if (buf)
-            c.data.assign(buf, buf + w * c.rows);
-        else
-            c.data.assign(w * c.rows, 0);
+        copy_fixed(c, buf);
     }
     return c;
 }
@@ -106,17 +120,8 @@ taoslink::BindColumn from_multi_bind(const TAOS_MULTI_BIND& b) {
 #ifndef FAKE_TAOSC_MINIMAL
 /// stmt2: var types packed back to back, `length[i]` each.
 taoslink::BindColumn from_stmt2_bind(const TAOS_STMT2_BIND& b) {
-    check_type(b.buffer_type);
-    taoslink::BindColumn c;
-    c.type = static_cast<taoslink::TypeCode>(b.buffer_type);
-    c.rows = b.num < 0 ? 0 : static_cast<std::size_t>(b.num);
+    taoslink::BindColumn c = bind_head(b);
     const auto* buf = static_cast<const std::uint8_t*>(b.buffer);
-    bool any_null = false;
-    if (b.is_null) {
-        for (std::size_t r = 0; r < c.rows; ++r) any_null |= b.is_null[r] != 0;
-        if (any_null) c.is_null.assign(b.is_null, b.is_null + c.rows);
-    }
-    auto null_at = [&](std::size_t r) { return any_null && c.is_null[r] != 0; };
     if (taoslink::is_var_type(c.type) || c.type == taoslink::TypeCode::Decimal ||
         c.type == taoslink::TypeCode::Decimal64) {
         std::size_t off = 0;
@@ -124,16 +129,12 @@ taoslink::BindColumn from_stmt2_bind(const TAOS_STMT2_BIND& b) {
             const std::int32_t len = b.length ? b.length[r] : 0;
             if (len < 0 || (len > 0 && !buf))
                 throw taoslink::UsageError(taoslink::code::InvalidArgument, "invalid bind length");
-            if (!null_at(r)) c.data.insert(c.data.end(), buf + off, buf + off + len);
-            c.lengths.push_back(null_at(r) ? 0 : len);
+            if (!null_at(c, r)) c.data.insert(c.data.end(), buf + off, buf + off + len);
+            c.lengths.push_back(null_at(c, r) ? 0 : len);
             off += static_cast<std::size_t>(len);
         }
     } else {
-        const std::size_t w = static_cast<std::size_t>(taoslink::fixed_size(c.type));
-        if (buf)
-            c.data.assign(buf, buf + w * c.rows);
-        else
-            c.data.assign(w * c.rows, 0);
+        copy_fixed(c, buf);
     }
     return c;
 }
@@ -191,7 +192,12 @@ using namespace fake_taosc;
 // --- stmt v1 ----------------------------------------------------------------------------------
 
 namespace {
-TAOS_STMT* stmt_init(TAOS* taos) {
+// What taos_stmt_* and taos_stmt2_* do alike, for S = StmtV1 or StmtV2.
+
+/// A statement on connection `taos` (taos_stmt_init, taos_stmt2_init); null, with the last error
+/// set, when that fails.
+template <class S>
+S* stmt_init(TAOS* taos) {
     auto* c = handle_cast<Conn>(taos);
     if (!c) {
         set_last_error(taosc_code(kTscInvalidConnection), "Invalid connection");
@@ -199,7 +205,7 @@ TAOS_STMT* stmt_init(TAOS* taos) {
     }
     try {
         auto stmt = c->conn->statement();
-        auto* s = new StmtV1();
+        auto* s = new S();
         s->conn = c;
         s->stmt = std::move(stmt);
         return s;
@@ -209,10 +215,28 @@ TAOS_STMT* stmt_init(TAOS* taos) {
         return nullptr;
     }
 }
+
+/// The statement's last error message (taos_stmt_errstr, taos_stmt2_error).
+template <class S>
+char* stmt_error(void* stmt) {
+    auto* s = handle_cast<S>(stmt);
+    if (!s) return const_cast<char*>("invalid statement handle");
+    return s->err.data();
+}
+
+/// taos_stmt_close, taos_stmt2_close.
+template <class S>
+int stmt_close(void* stmt) {
+    auto* s = handle_cast<S>(stmt);
+    if (!s) return bad_stmt();
+    s->stmt->close();
+    delete s;
+    return 0;
+}
 }  // namespace
 
-FAKE_TAOSC_EXPORT TAOS_STMT* taos_stmt_init(TAOS* taos) { return stmt_init(taos); }
-FAKE_TAOSC_EXPORT TAOS_STMT* taos_stmt_init_with_reqid(TAOS* taos, std::int64_t) { return stmt_init(taos); }
+FAKE_TAOSC_EXPORT TAOS_STMT* taos_stmt_init(TAOS* taos) { return stmt_init<StmtV1>(taos); }
+FAKE_TAOSC_EXPORT TAOS_STMT* taos_stmt_init_with_reqid(TAOS* taos, std::int64_t) { return stmt_init<StmtV1>(taos); }
 
 FAKE_TAOSC_EXPORT int taos_stmt_prepare(TAOS_STMT* stmt, const char* sql, unsigned long length) {
     auto* s = handle_cast<StmtV1>(stmt);
@@ -372,45 +396,21 @@ FAKE_TAOSC_EXPORT int taos_stmt_num_params(TAOS_STMT* stmt, int* nums) {
     return 0;
 }
 
-FAKE_TAOSC_EXPORT char* taos_stmt_errstr(TAOS_STMT* stmt) {
-    auto* s = handle_cast<StmtV1>(stmt);
-    if (!s) return const_cast<char*>("invalid statement handle");
-    return s->err.data();
-}
+FAKE_TAOSC_EXPORT char* taos_stmt_errstr(TAOS_STMT* stmt) { return stmt_error<StmtV1>(stmt); }
 
-FAKE_TAOSC_EXPORT int taos_stmt_close(TAOS_STMT* stmt) {
-    auto* s = handle_cast<StmtV1>(stmt);
-    if (!s) return bad_stmt();
-    s->stmt->close();
-    delete s;
-    return 0;
-}
+FAKE_TAOSC_EXPORT int taos_stmt_close(TAOS_STMT* stmt) { return stmt_close<StmtV1>(stmt); }
 
 // --- stmt2 ------------------------------------------------------------------------------------
 
 #ifndef FAKE_TAOSC_MINIMAL
 
 FAKE_TAOSC_EXPORT TAOS_STMT2* taos_stmt2_init(TAOS* taos, TAOS_STMT2_OPTION* option) {
-    auto* c = handle_cast<Conn>(taos);
-    if (!c) {
-        set_last_error(taosc_code(kTscInvalidConnection), "Invalid connection");
-        return nullptr;
+    auto* s = stmt_init<StmtV2>(taos);
+    if (s && option) {
+        s->async_fn = option->asyncExecFn;
+        s->userdata = option->userdata;
     }
-    try {
-        auto stmt = c->conn->statement();
-        auto* s = new StmtV2();
-        s->conn = c;
-        s->stmt = std::move(stmt);
-        if (option) {
-            s->async_fn = option->asyncExecFn;
-            s->userdata = option->userdata;
-        }
-        return s;
-    } catch (...) {
-        auto info = current_exception_info();
-        set_last_error(info.code, std::move(info.message));
-        return nullptr;
-    }
+    return s;
 }
 
 FAKE_TAOSC_EXPORT int taos_stmt2_prepare(TAOS_STMT2* stmt, const char* sql, unsigned long length) {
@@ -529,18 +529,8 @@ FAKE_TAOSC_EXPORT TAOS_RES* taos_stmt2_result(TAOS_STMT2* stmt) {
     return s->result;
 }
 
-FAKE_TAOSC_EXPORT char* taos_stmt2_error(TAOS_STMT2* stmt) {
-    auto* s = handle_cast<StmtV2>(stmt);
-    if (!s) return const_cast<char*>("invalid statement handle");
-    return s->err.data();
-}
+FAKE_TAOSC_EXPORT char* taos_stmt2_error(TAOS_STMT2* stmt) { return stmt_error<StmtV2>(stmt); }
 
-FAKE_TAOSC_EXPORT int taos_stmt2_close(TAOS_STMT2* stmt) {
-    auto* s = handle_cast<StmtV2>(stmt);
-    if (!s) return bad_stmt();
-    s->stmt->close();
-    delete s;
-    return 0;
-}
+FAKE_TAOSC_EXPORT int taos_stmt2_close(TAOS_STMT2* stmt) { return stmt_close<StmtV2>(stmt); }
 
 #endif  // FAKE_TAOSC_MINIMAL

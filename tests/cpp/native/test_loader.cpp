@@ -3,12 +3,13 @@
 // case exercises a first load.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "native_test_util.hpp"
 #include "taoslink/error.hpp"
 #include "taosc_library.hpp"
+#include "test_util.hpp"
 
 using namespace taoslink;
 using namespace taoslink::native;
+using test::contains;
 
 class LoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(LoaderTest);

@@ -5,15 +5,16 @@
 
 #include "connection.hpp"
 #include "consumer.hpp"
-#include "native_test_util.hpp"
 #include "sim_process.hpp"
 #include "stmt.hpp"
 #include "taoslink/error.hpp"
 #include "taosc_library.hpp"
+#include "test_util.hpp"
 #include "ws_test_util.hpp"
 
 using namespace taoslink;
 using namespace taoslink::native;
+using test::contains;
 
 namespace {
 

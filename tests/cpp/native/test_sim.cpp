@@ -3,7 +3,6 @@
 // schemaless, TMQ, server errors, and one connection shared by four threads.
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <set>
 #include <string>
 #include <thread>
@@ -11,13 +10,16 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "native_test_util.hpp"
+#include "all_types.hpp"
 #include "sim_process.hpp"
 #include "taoslink/dispatcher.hpp"
 #include "taoslink/error.hpp"
+#include "test_util.hpp"
 #include "ws_test_util.hpp"
 
 using namespace taoslink;
+using test::contains;
+using test::server_code;
 using ws_test::all_blocks;
 using ws_test::fixed;
 using ws_test::ucs4_to_utf8;
@@ -36,16 +38,6 @@ std::unique_ptr<Connection> open(const std::string& params = "") {
     static const std::string plugin = [] { return load_plugin_file(NATIVE_PLUGIN_PATH); }();
     (void)plugin;
     return connect(dsn(params));
-}
-
-template <class F>
-int server_code(F&& f) {
-    try {
-        f();
-    } catch (const ServerError& e) {
-        return e.code();
-    }
-    return -1;
 }
 
 std::int64_t count_rows(Connection& c, const std::string& sql) {
@@ -89,62 +81,11 @@ public:
 
     void every_type_round_trips() {
         auto c = open();
-        c->execute("drop database if exists nall");
-        c->execute("create database nall precision 'us'");
-        c->select_db("nall");
-        CPPUNIT_ASSERT_EQUAL(std::string("nall"), c->database());
-        c->execute(
-            "create stable st (ts timestamp, b bool, i8 tinyint, i16 smallint, i32 int, i64 bigint, u8 tinyint unsigned, "
-            "u16 smallint unsigned, u32 int unsigned, u64 bigint unsigned, f float, d double, s varchar(20), n nchar(10), "
-            "vb varbinary(10), g geometry(50), d64 decimal(10,2), d128 decimal(30,4)) tags (j json)");
-        const auto n = c->execute(
-            "insert into t1 using st tags ('{\"k\":1}') values (1700000000000000, true, -8, -16, -32, -64, 8, 16, 32, "
-            "18446744073709551615, 1.5, 2.25, 'hello', '你好🙂', '\\x0a0b', 'POINT(1 2)', 12.34, -123456789012345.6789) "
-            "(1700000000000001, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)");
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), n);
-        auto r = c->query("select * from st");
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(-1), r->affected_rows());
-        CPPUNIT_ASSERT(r->precision() == Precision::Micro);
-        const Fields& f = r->fields();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(19), f.size());
-        CPPUNIT_ASSERT(f[13].type == TypeCode::NChar);
-        CPPUNIT_ASSERT_EQUAL(std::int32_t(10), f[13].length);
-        CPPUNIT_ASSERT_EQUAL(std::int32_t(20), f[12].length);
-        CPPUNIT_ASSERT(f[16].type == TypeCode::Decimal64);
-        CPPUNIT_ASSERT(f[17].type == TypeCode::Decimal);
-        CPPUNIT_ASSERT(f[18].type == TypeCode::Json);
-        auto blocks = all_blocks(*r);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), blocks.size());
-        const Block& b = *blocks[0];
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.rows());
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(1700000000000000), b.column(0).get<std::int64_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::uint8_t(1), b.column(1).get<std::uint8_t>(0));
-        CPPUNIT_ASSERT(b.column(1).is_null(1));
-        CPPUNIT_ASSERT_EQUAL(std::int8_t(-8), b.column(2).get<std::int8_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::int16_t(-16), b.column(3).get<std::int16_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::int32_t(-32), b.column(4).get<std::int32_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(-64), b.column(5).get<std::int64_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::uint8_t(8), b.column(6).get<std::uint8_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::uint16_t(16), b.column(7).get<std::uint16_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::uint32_t(32), b.column(8).get<std::uint32_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(18446744073709551615ull), b.column(9).get<std::uint64_t>(0));
-        CPPUNIT_ASSERT_EQUAL(1.5f, b.column(10).get<float>(0));
-        CPPUNIT_ASSERT_EQUAL(2.25, b.column(11).get<double>(0));
-        CPPUNIT_ASSERT_EQUAL(std::string("hello"), std::string(b.column(12).bytes(0)));
-        CPPUNIT_ASSERT(b.column(12).is_null(1));
-        CPPUNIT_ASSERT(b.column(13).text_encoding() == TextEncoding::Ucs4);
-        CPPUNIT_ASSERT_EQUAL(std::string("你好🙂"), ucs4_to_utf8(b.column(13).bytes(0)));
-        CPPUNIT_ASSERT_EQUAL(std::string("\x0a\x0b"), std::string(b.column(14).bytes(0)));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(21), b.column(15).bytes(0).size());  // WKB point
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(1234), b.column(16).get<std::int64_t>(0));
-        CPPUNIT_ASSERT_EQUAL(std::uint8_t(2), b.column(16).decimal_scale());
-        std::uint64_t lo;
-        std::int64_t hi;
-        std::memcpy(&lo, b.column(17).fixed_data(), 8);
-        std::memcpy(&hi, b.column(17).fixed_data() + 8, 8);
-        CPPUNIT_ASSERT_EQUAL(std::string("-123456789012345.6789"), format_decimal(lo, hi, 4));
-        CPPUNIT_ASSERT_EQUAL(std::string("{\"k\":1}"), std::string(b.column(18).bytes(0)));
-        CPPUNIT_ASSERT(r->next_block() == nullptr);
+        all_types::create_table(*c, "nall");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), c->execute(all_types::kInsertRows));
+        const auto got = all_types::select_all(*c);
+        CPPUNIT_ASSERT_EQUAL(std::int32_t(20), got.fields[12].length);
+        CPPUNIT_ASSERT_EQUAL(std::uint8_t(2), got.block->column(16).decimal_scale());
         c->execute("drop database nall");
     }
 

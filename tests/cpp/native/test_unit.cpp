@@ -13,10 +13,11 @@
 #include "stmt.hpp"
 #include "stmt2.hpp"
 #include "taoslink/error.hpp"
-#include "native_test_util.hpp"
+#include "test_util.hpp"
 
 using namespace taoslink;
 using namespace taoslink::native;
+using test::contains;
 using native_test::make_table;
 using native_test::script;
 

@@ -18,10 +18,14 @@
 #include "sim_process.hpp"
 #include "taoslink/dispatcher.hpp"
 #include "taoslink/error.hpp"
+#include "test_util.hpp"
 #include "tmq_payload.hpp"
+#include "ws_test_util.hpp"
 
 using namespace taoslink;
 using taoslink::ws::WsConsumer;
+using test::server_code;
+using ws_test::ucs4_to_utf8;
 
 namespace {
 
@@ -37,25 +41,6 @@ std::unique_ptr<WsConsumer> consumer(const std::string& group, std::map<std::str
     if (!config.count("auto.offset.reset")) config["auto.offset.reset"] = "earliest";
     auto [options, settings] = ws::consumer_options(parse_dsn(dsn), config);
     return std::make_unique<WsConsumer>(std::move(options), std::move(settings));
-}
-
-std::string ucs4_to_utf8(std::string_view b) {
-    std::string out;
-    for (std::size_t i = 0; i + 4 <= b.size(); i += 4) {
-        std::uint32_t cp;
-        std::memcpy(&cp, b.data() + i, 4);
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 63));
-        } else {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 63));
-            out += static_cast<char>(0x80 | (cp & 63));
-        }
-    }
-    return out;
 }
 
 /// One row of the test topics: (table, ts, v, s or "<null>", n or "<null>"), plus its vgroup.
@@ -137,16 +122,6 @@ std::vector<Row> insert_rows(Connection& c, const std::string& db, int first, in
     }
     std::sort(rows.begin(), rows.end());
     return rows;
-}
-
-template <class F>
-int server_code(F&& f) {
-    try {
-        f();
-    } catch (const ServerError& e) {
-        return e.code();
-    }
-    return -1;
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
-// Small helpers shared by the core tests.
+// Small helpers shared by the C++ tests (core, taos-ws, taos-native).
 #pragma once
 
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "taoslink/error.hpp"
 
 namespace test {
 
@@ -42,6 +44,17 @@ inline std::string hex(std::string_view bytes) {
 
 inline bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
+}
+
+/// The server error code `f` throws, or -1 when it throws none.
+template <class F>
+int server_code(F&& f) {
+    try {
+        f();
+    } catch (const taoslink::ServerError& e) {
+        return e.code();
+    }
+    return -1;
 }
 
 }  // namespace test

@@ -1,4 +1,5 @@
-// Helpers shared by the taos-ws tests: building bind columns, draining results, reading NCHAR.
+// Helpers shared by the end-to-end tests (taos-ws, and taos-native over the same simulator):
+// building bind columns, draining results, reading NCHAR.
 #pragma once
 
 #include <cstdint>
