@@ -16,6 +16,7 @@ from .result import TaosResult
 from .schemaless import SmlPrecision, SmlProtocol
 from .statement import TaosStmt
 from .statement2 import TaosStmt2, TaosStmt2Option
+from taoslink.closing import Closing
 
 __all__ = ["TaosConnection"]
 
@@ -29,7 +30,7 @@ def _text(name: str, value: Any) -> str:
     return value
 
 
-class TaosConnection(object):
+class TaosConnection(Closing):
     """A connection. Keywords (all optional, unknown ones ignored, as in taospy): host, port,
     user, password, database, config (taosc config directory), timezone (IANA name or tzinfo:
     aware datetimes in it), decode_binary (False: VARCHAR as bytes), charset, user_app, user_ip.
@@ -196,17 +197,6 @@ class TaosConnection(object):
             self._native.close()
             self._native = None
 
-    def __enter__(self) -> "TaosConnection":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def __repr__(self) -> str:
         if self._native is None:

@@ -14,6 +14,7 @@ from . import _link
 from .constants import FieldType
 from .error import OperationalError, ProgrammingError, from_native
 from .result import TaosResult
+from taoslink.closing import Closing
 
 if TYPE_CHECKING:
     from .connection import TaosConnection
@@ -31,7 +32,7 @@ _TYPE_NAMES = {
 }
 
 
-class TaosCursor(object):
+class TaosCursor(Closing):
     """A cursor (not thread-safe; the connection may be shared). ``arraysize`` (default 1) is
     what ``fetchmany()`` without a size would use under PEP 249; here, as in taospy, a missing
     size means "all rows"."""
@@ -264,17 +265,6 @@ class TaosCursor(object):
         self._bind_sql = ""
         return True
 
-    def __enter__(self) -> "TaosCursor":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def _reset_result(self) -> None:
         self._description = []

@@ -27,16 +27,41 @@ def _columns(binds: Iterable[TaosMultiBind], what: str) -> List["_taoslink.BindC
     return out
 
 
-class TaosStmt(object):
-    """A prepared statement. Values are bound as columns: ``bind_param`` takes one row (from
-    ``new_bind_params``), ``bind_param_batch`` whole columns (``new_multi_binds``). Errors are
-    StatementError with taosc's code."""
+class _StmtBase(object):
+    """What TaosStmt and TaosStmt2 share: the native statement (None once closed), the connection
+    whose converter its results use, ``affected_rows`` and closing (also at garbage collection)."""
 
     def __init__(self, stmt: "_taoslink.Stmt", decode_binary: bool = True,
                  connection: Optional["TaosConnection"] = None) -> None:
-        self._stmt = stmt
+        self._stmt: Optional["_taoslink.Stmt"] = stmt
         self._conn = connection
         self.decode_binary = decode_binary
+
+    def _result(self, native: "_taoslink.Result") -> TaosResult:
+        """The statement's result set: the statement frees it, so closing it leaves it alone."""
+        conv = self._conn._converter if self._conn is not None else None
+        return TaosResult(native, close_after=False, decode_binary=self.decode_binary, converter=conv)
+
+    @property
+    def affected_rows(self) -> int:
+        return 0 if self._stmt is None else self._stmt.affected_rows
+
+    def close(self) -> None:
+        if self._stmt is not None:
+            self._stmt.close()
+            self._stmt = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+class TaosStmt(_StmtBase):
+    """A prepared statement. Values are bound as columns: ``bind_param`` takes one row (from
+    ``new_bind_params``), ``bind_param_batch`` whole columns (``new_multi_binds``). Errors are
+    StatementError with taosc's code."""
 
     def _call(self, fn: Any, *args: Any) -> Any:
         if self._stmt is None:
@@ -78,21 +103,4 @@ class TaosStmt(object):
 
     def use_result(self) -> TaosResult:
         """The result set of an executed query. Don't use a statement's result more than once."""
-        native = self._call(self._stmt.result)
-        conv = self._conn._converter if self._conn is not None else None
-        return TaosResult(native, close_after=False, decode_binary=self.decode_binary, converter=conv)
-
-    @property
-    def affected_rows(self) -> int:
-        return 0 if self._stmt is None else self._stmt.affected_rows
-
-    def close(self) -> None:
-        if self._stmt is not None:
-            self._stmt.close()
-            self._stmt = None
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
+        return self._result(self._call(self._stmt.result))

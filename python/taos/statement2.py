@@ -23,6 +23,7 @@ from .constants import FieldType
 from .error import DataTypeAndRangeError, ErrMsg, NotSupportedError, StatementError
 from .precision import PrecisionEnum
 from .result import TaosResult
+from .statement import _StmtBase
 from .utils import gen_req_id
 
 if TYPE_CHECKING:
@@ -140,15 +141,13 @@ class _Schema(object):
         self.precision = precision
 
 
-class TaosStmt2(object):
+class TaosStmt2(_StmtBase):
     """A stmt2 prepared statement (see the module doc). Errors are StatementError; values of the
     wrong type DataTypeAndRangeError."""
 
     def __init__(self, stmt: "_taoslink.Stmt", decode_binary: bool = True,
                  connection: Optional["TaosConnection"] = None, option: Optional[TaosStmt2Option] = None) -> None:
-        self._stmt = stmt
-        self._conn = connection
-        self.decode_binary = decode_binary
+        super().__init__(stmt, decode_binary, connection)
         self._option = option
         self._sql = ""
         self._insert = False
@@ -381,9 +380,7 @@ class TaosStmt2(object):
         return self._executed_rows
 
     def result(self) -> TaosResult:
-        native = _link.call(StatementError, self._live().result)
-        conv = self._conn._converter if self._conn is not None else None
-        return TaosResult(native, close_after=False, decode_binary=self.decode_binary, converter=conv)
+        return self._result(_link.call(StatementError, self._live().result))
 
     def is_insert(self) -> bool:
         return self._insert
@@ -400,21 +397,6 @@ class TaosStmt2(object):
 
     def error(self) -> str:
         return ""
-
-    @property
-    def affected_rows(self) -> int:
-        return 0 if self._stmt is None else self._stmt.affected_rows
-
-    def close(self) -> None:
-        if self._stmt is not None:
-            self._stmt.close()
-            self._stmt = None
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 _ = TAOS_FIELD_QUERY

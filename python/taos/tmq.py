@@ -16,6 +16,7 @@ from taoslink.consumer import split_consumer_config
 from . import _link
 from .error import TmqError, from_native
 from .field import TaosFields
+from taoslink.closing import Closing
 
 __all__ = ["Consumer", "Message", "MessageBlock", "TopicPartition", "TMQ_RES_INVALID", "TMQ_RES_DATA",
            "TMQ_RES_TABLE_META", "TMQ_RES_METADATA"]
@@ -123,7 +124,7 @@ class TopicPartition(object):
     __repr__ = __str__
 
 
-class Consumer(object):
+class Consumer(Closing):
     """``Consumer(configs)``; see the module doc for the configuration."""
 
     def __init__(self, configs: Dict[str, Any]) -> None:
@@ -240,14 +241,3 @@ class Consumer(object):
             if msg:
                 return msg
 
-    def __enter__(self) -> "Consumer":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass

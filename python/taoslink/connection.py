@@ -21,6 +21,7 @@ from .errors import (
     from_native,
 )
 from .params import format_qmark
+from .closing import Closing
 
 if TYPE_CHECKING:
     from .cursor import Cursor
@@ -110,7 +111,7 @@ def connect(dsn: Optional[str] = None, **kwargs: Any) -> "Connection":
     return Connection(native, converter)
 
 
-class Connection:
+class Connection(Closing):
     """A PEP 249 connection. Thread-safe: threads may share it (``threadsafety = 2``), each
     using its own cursors."""
 
@@ -272,17 +273,6 @@ class Connection:
         if self._closed:
             raise InterfaceError("the connection is closed", 0xFFFF)
 
-    def __enter__(self) -> "Connection":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""

@@ -147,7 +147,7 @@ def dbname(server: Server) -> Iterator[str]:
 
 #: Where the fake libtaos (tests/fake_taosc: taosc's API over the simulator's WebSocket) is built.
 FAKE_TAOSC_DIR = Path(os.environ.get("TAOSLINK_FAKE_TAOSC_DIR", "").strip()
-                      or ROOT / "build" / "cmake" / "tests" / "fake_taosc")
+                      or ROOT / "build" / "cmake" / "tests" / "fake_taosc").resolve()  # children run elsewhere
 
 
 @pytest.fixture(scope="session")
