@@ -348,3 +348,34 @@ def test_schemaless(taos_conn, dbname):
     with pytest.raises(taos.error.SchemalessError) as ei:
         c.schemaless_insert(["not a line"], taos.SmlProtocol.LINE_PROTOCOL, taos.SmlPrecision.NOT_CONFIGURED)
     assert ei.value.errno < 0 and "(affected rows: " in str(ei.value)
+
+
+def test_one_connection_shared_by_threads(filled):
+    """taospy's threadsafety = 2: threads share a connection, each with its own cursor. Every
+    thread must read exactly its own query's rows while the others run theirs."""
+    import threading
+
+    conn = filled
+    expected = {k: [(i,) for i in range(k + 3)] for k in range(4)}
+    got, errors = {}, []
+
+    def work(k):
+        try:
+            for _ in range(25):
+                cur = conn.cursor()
+                cur.execute("select v from t order by ts limit %d" % (k + 3))
+                rows = cur.fetchall()
+                cur.close()
+                if rows != expected[k]:
+                    raise AssertionError("thread %d read %r, expected %r" % (k, rows, expected[k]))
+            got[k] = rows
+        except Exception as e:  # reported below, with the thread's number
+            errors.append((k, e))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert got == expected
