@@ -34,15 +34,14 @@ import http.client
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+from simproc import start_sim
+
 ROOT = Path(__file__).resolve().parents[1]
-SIM = ROOT / "tests" / "sim" / "run_sim.py"
 SQL = "select * from bench.t"
 WORKLOADS = ("fetch_all", "cursor.fetchall", "fetch_all_into_dict")
 
@@ -82,18 +81,6 @@ for name in cfg["workloads"]:
 conn.close()
 print(json.dumps(out))
 '''
-
-
-def start_sim():
-    proc = subprocess.Popen([sys.executable, str(SIM), "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, cwd=str(ROOT))
-    line = proc.stdout.readline().decode()
-    m = re.search(r"listening on ([0-9.]+):(\d+)", line)
-    if not m:
-        proc.kill()
-        raise SystemExit("the simulator did not start: %r" % line)
-    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
-    return proc, int(m.group(2))
 
 
 def generate(port: int, rows: int) -> None:

@@ -24,16 +24,15 @@ import http.client
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
+from simproc import start_sim
+
 ROOT = Path(__file__).resolve().parents[1]
-SIM = ROOT / "tests" / "sim" / "run_sim.py"
 SQL = "select * from bench.t"
 
 TAOSPY_CHILD = textwrap.dedent("""
@@ -51,18 +50,6 @@ TAOSPY_CHILD = textwrap.dedent("""
         best = dt if best is None else min(best, dt)
     print(json.dumps({"seconds": best, "rows": rows}))
 """)
-
-
-def start_sim():
-    proc = subprocess.Popen([sys.executable, str(SIM), "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, cwd=str(ROOT))
-    line = proc.stdout.readline().decode()
-    m = re.search(r"listening on ([0-9.]+):(\d+)", line)
-    if not m:
-        proc.kill()
-        raise SystemExit("the simulator did not start: %r" % line)
-    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
-    return proc, int(m.group(2))
 
 
 def post(port: int, path: str, body: bytes, auth: bool = True):

@@ -38,17 +38,16 @@ import http.client
 import json
 import os
 import platform
-import re
 import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+from simproc import start_sim
+
 ROOT = Path(__file__).resolve().parents[1]
-SIM = ROOT / "tests" / "sim" / "run_sim.py"
 FETCH_SQL = "select * from bench.t"
 STABLE_SQL = ("create stable if not exists bench.st (ts timestamp, c_int int, c_bigint bigint, "
               "c_double double, c_bool bool, c_varchar varchar(16)) tags (loc int)")
@@ -146,18 +145,6 @@ print(json.dumps(out))
 
 
 # --- the simulator -----------------------------------------------------------------------------
-
-def start_sim():
-    proc = subprocess.Popen([sys.executable, str(SIM), "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, cwd=str(ROOT))
-    line = proc.stdout.readline().decode()
-    m = re.search(r"listening on ([0-9.]+):(\d+)", line)
-    if not m:
-        proc.kill()
-        raise SystemExit("the simulator did not start: %r" % line)
-    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
-    return proc, int(m.group(2))
-
 
 def post(port: int, path: str, body: bytes):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)

@@ -3,32 +3,13 @@
 import struct
 from enum import Enum
 
+from taoslink.types import FieldType as _TypeCodes
 
-class FieldType(object):
-    """TDengine's column type codes, NULL sentinels and timestamp precision codes."""
 
-    C_NULL = 0
-    C_BOOL = 1
-    C_TINYINT = 2
-    C_SMALLINT = 3
-    C_INT = 4
-    C_BIGINT = 5
-    C_FLOAT = 6
-    C_DOUBLE = 7
-    C_VARCHAR = 8
-    C_BINARY = 8
-    C_TIMESTAMP = 9
-    C_NCHAR = 10
-    C_TINYINT_UNSIGNED = 11
-    C_SMALLINT_UNSIGNED = 12
-    C_INT_UNSIGNED = 13
-    C_BIGINT_UNSIGNED = 14
-    C_JSON = 15
-    C_VARBINARY = 16
-    C_DECIMAL = 17
-    C_BLOB = 18
-    C_GEOMETRY = 20
-    C_DECIMAL64 = 21
+class FieldType(_TypeCodes):
+    """TDengine's column type codes (shared with taoslink), plus taosc's NULL sentinels and the
+    timestamp precision codes taospy keeps here."""
+
     # NULL sentinels of taosc's row format
     C_BOOL_NULL = 0x02
     C_TINYINT_NULL = -128
