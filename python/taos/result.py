@@ -11,11 +11,16 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from taoslink import _taoslink
+from taoslink.rowbuf import fetch_rest
 
 from . import _link
 from .error import NotSupportedError, OperationalError, ProgrammingError, from_native
 
 __all__ = ["TaosResult", "TaosRows", "TaosRow", "TaosBlocks"]
+
+
+def _programming_error(e: BaseException) -> BaseException:
+    return from_native(e, ProgrammingError)
 
 
 class TaosResult(object):
@@ -72,7 +77,7 @@ class TaosResult(object):
         try:
             return self._native.fetch_rows(0, self._conv)
         except _taoslink.NativeError as e:
-            raise from_native(e, ProgrammingError) from None
+            raise _programming_error(e) from None
 
     def _take_buffered(self) -> List[tuple]:
         out = self._buf[self._pos:] if self._pos < len(self._buf) else []
@@ -91,11 +96,7 @@ class TaosResult(object):
         """Every remaining row."""
         out = self._take_buffered()
         if self._native is not None and self._native.fields:
-            try:
-                rest = self._native.fetch_all(self._conv)
-            except _taoslink.NativeError as e:
-                raise from_native(e, ProgrammingError) from None
-            out = out + rest if out else rest
+            out = fetch_rest(self._native, self._conv, out, _programming_error)
         self._row_count += len(out)
         return out
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from . import _taoslink
 from .errors import InterfaceError, NotSupportedError, ProgrammingError, from_native
 from .params import format_qmark, split_qmark
+from .rowbuf import BufferedCursor, fetch_rest
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -25,7 +26,7 @@ _INSERT_HEAD = re.compile(r"(?is)^(\s*insert\s.*\bvalues\s*)(\(.*)$")
 _INSERT_TAIL = re.compile(r"(?s)^(.*\))\s*;?\s*$")
 
 
-class Cursor:
+class Cursor(BufferedCursor):
     """A PEP 249 cursor. Not thread-safe: use one cursor per thread.
 
     ``rowcount`` is the number of affected rows after a statement without a result set
@@ -55,12 +56,6 @@ class Cursor:
         scale, True), or None after a statement without a result set. type_code is TDengine's
         numeric type code; it compares equal to STRING, BINARY, NUMBER or DATETIME."""
         return self._description
-
-    @property
-    def rowcount(self) -> int:
-        if self._result is not None and self._result.exhausted:
-            return self._result.rows_fetched
-        return self._rowcount
 
     @property
     def closed(self) -> bool:
@@ -192,15 +187,7 @@ class Cursor:
     def fetchall(self) -> List[Tuple[Any, ...]]:
         """Every remaining row."""
         result = self._live_result()
-        out = self._take_buffered(None)
-        try:
-            rest = result.fetch_all(self.connection._converter)
-        except _taoslink.NativeError as e:
-            raise from_native(e) from None
-        if out:
-            out.extend(rest)
-            return out
-        return rest
+        return fetch_rest(result, self.connection._converter, self._take_buffered(None), from_native)
 
     def fetch_columns(self) -> Dict[str, List[Any]]:
         """Every remaining row by column: ``{column name: [values...]}`` (the columnar fast
@@ -220,30 +207,7 @@ class Cursor:
             out[name] = col
         return out
 
-    def _take_buffered(self, n: Optional[int]) -> List[Any]:
-        if self._pos >= len(self._buf):
-            return []
-        end = len(self._buf) if n is None else min(len(self._buf), self._pos + n)
-        out = self._buf[self._pos:end]
-        self._pos = end
-        return out
-
-    def __iter__(self) -> Iterator[Tuple[Any, ...]]:
-        return self
-
-    def __next__(self) -> Tuple[Any, ...]:
-        row = self.fetchone()
-        if row is None:
-            raise StopIteration
-        return row
-
     # --- the rest of PEP 249 -----------------------------------------------------------------
-
-    def close(self) -> None:
-        """Releases the current result; later use raises InterfaceError. Idempotent."""
-        if not self._closed:
-            self._reset()
-            self._closed = True
 
     def setinputsizes(self, sizes: Any) -> None:
         """Does nothing (allowed by PEP 249)."""
@@ -261,20 +225,10 @@ class Cursor:
         """The SQL that execute() would send for these parameters."""
         return format_qmark(operation, parameters, ProgrammingError)
 
-    def __enter__(self) -> "Cursor":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
     def _reset(self) -> None:
-        if self._result is not None:
-            self._result.close()
-        self._result = None
+        self._drop_result()
         self._description = None
         self._rowcount = -1
-        self._buf = []
-        self._pos = 0
 
     def _check(self) -> None:
         if self._closed:

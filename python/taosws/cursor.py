@@ -22,6 +22,7 @@ import string
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from taoslink import _taoslink
+from taoslink.rowbuf import BufferedCursor, fetch_rest
 
 from .errors import ConnectionError, FetchError, NotSupportedError, OperationalError, ProgrammingError, from_native
 
@@ -107,7 +108,7 @@ def format_sql(operation: str, args: Sequence[Any], kwargs: Dict[str, Any]) -> s
     return "".join(out)
 
 
-class Cursor:
+class Cursor(BufferedCursor):
     """A cursor. It shares its connection's WebSocket (taos-ws-py opened a new one per cursor).
 
     ``row_count`` is taos-ws-py's: the affected rows after a write (and 0 after a query), plus
@@ -141,12 +142,6 @@ class Cursor:
     @property
     def row_count(self) -> int:
         return self._row_count
-
-    @property
-    def rowcount(self) -> int:
-        if self._result is not None and self._result.exhausted:
-            return self._result.rows_fetched
-        return self._rowcount
 
     @property
     def connection(self) -> "Connection":
@@ -228,7 +223,7 @@ class Cursor:
         try:
             return self._result.fetch_rows(max_rows, self._conn._converter)
         except _taoslink.NativeError as e:
-            raise from_native(e, FetchError) from None
+            raise _fetch_error(e) from None
 
     def fetchone(self) -> Optional[tuple]:
         self._check()
@@ -249,13 +244,13 @@ class Cursor:
         if size is None:
             size = self.arraysize
         if size is None:
-            out = self._take(None)
+            out = self._take_buffered(None)
             if not out:
                 out = self._rows(0)
             self._row_count += len(out)
             return out or None
         size = max(int(size), 0)
-        out = self._take(size)
+        out = self._take_buffered(size)
         if len(out) < size:
             out.extend(self._rows(size - len(out)))
         self._row_count += len(out)
@@ -263,13 +258,9 @@ class Cursor:
 
     def fetchall(self) -> List[tuple]:
         self._check()
-        out = self._take(None)
+        out = self._take_buffered(None)
         if self._result is not None:
-            try:
-                rest = self._result.fetch_all(self._conn._converter)
-            except _taoslink.NativeError as e:
-                raise from_native(e, FetchError) from None
-            out = out + rest if out else rest
+            out = fetch_rest(self._result, self._conn._converter, out, _fetch_error)
         self._row_count += len(out)
         return out
 
@@ -278,23 +269,6 @@ class Cursor:
         return [dict(zip(names, row)) for row in self.fetchall()]
 
     fetch_all_into_dict = fetchallintodict
-
-    def _take(self, n: Optional[int]) -> List[tuple]:
-        if self._pos >= len(self._buf):
-            return []
-        end = len(self._buf) if n is None else min(len(self._buf), self._pos + n)
-        out = self._buf[self._pos:end]
-        self._pos = end
-        return out
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> tuple:
-        row = self.fetchone()
-        if row is None:
-            raise StopIteration
-        return row
 
     # --- the rest ------------------------------------------------------------------------------
 
@@ -315,29 +289,18 @@ class Cursor:
 
     setoutputsize = setoutputsizes
 
-    def close(self) -> None:
-        if not self._closed:
-            self._reset()
-            self._closed = True
-
-    def __enter__(self) -> "Cursor":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
     def _reset(self) -> None:
-        if self._result is not None:
-            self._result.close()
-        self._result = None
+        self._drop_result()
         self._fields = None
-        self._buf = []
-        self._pos = 0
 
     def _check(self) -> None:
         if self._closed:
             raise ConnectionError("Cursor was already closed")
         self._conn._live()
+
+
+def _fetch_error(e: BaseException) -> BaseException:
+    return from_native(e, FetchError)
 
 
 def _uses_field(operation: str, name: str) -> bool:
