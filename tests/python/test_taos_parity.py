@@ -8,8 +8,6 @@ script avoids the case."""
 from __future__ import annotations
 
 import os
-import pickle
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -17,26 +15,13 @@ from pathlib import Path
 import pytest
 
 from alltypes import create_all_types
+from parity import TAOSPY_NORM, TAOSPY_PYTHON, precision_databases, run_script
 
-ROOT = Path(__file__).resolve().parents[2]
-TAOSPY_PYTHON = os.environ.get("TAOSLINK_TAOSPY_PYTHON") or str(ROOT / ".venv-taospy" / "bin" / "python")
-
-SCRIPT = textwrap.dedent(r"""
+SCRIPT = TAOSPY_NORM + textwrap.dedent(r"""
     import datetime, pickle, sys
     import taos
     host, port, user, password, db = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
     w = "%s_us.w_%s" % (db, sys.argv[6])  # each run writes its own table: both see the same data
-
-    def norm(x):
-        if isinstance(x, datetime.datetime):
-            return ("datetime", x.isoformat(), x.tzinfo is None)
-        if isinstance(x, list):
-            return [norm(i) for i in x]
-        if isinstance(x, tuple):
-            return tuple(norm(i) for i in x)
-        if isinstance(x, dict):
-            return {k: norm(v) for k, v in x.items()}
-        return (type(x).__name__, x)
 
     def err(e):
         return (type(e).__name__, e.errno, str(e))
@@ -112,12 +97,8 @@ def _first_difference(ours, theirs, path="") -> str:
 
 
 def _run(python: str, args: dict, db: str, fake_dir: Path, tag: str) -> dict:
-    env = dict(os.environ, TZ="UTC", LD_LIBRARY_PATH=str(fake_dir))
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run([python, "-c", SCRIPT, args["host"], str(args["port"]), args["user"], args["password"],
-                           db, tag], capture_output=True, env=env, timeout=180, cwd="/")
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
-    return pickle.loads(proc.stdout)
+    return run_script(python, SCRIPT, [args["host"], args["port"], args["user"], args["password"], db, tag],
+                      timeout=180, TZ="UTC", LD_LIBRARY_PATH=str(fake_dir))
 
 
 def test_same_results_as_taospy_native(server, conn, dbname, taos_args, native_lib):
@@ -125,18 +106,10 @@ def test_same_results_as_taospy_native(server, conn, dbname, taos_args, native_l
         pytest.skip("compares through the fake libtaos, which needs the simulator")
     if not os.path.exists(TAOSPY_PYTHON):
         pytest.fail("official taospy missing: make venv-taospy (or set TAOSLINK_TAOSPY_PYTHON)")
-    cur = conn.cursor()
-    create_all_types(cur, dbname)
-    for precision, ticks in (("us", 1700000000123456), ("ns", 1700000000123456789)):
-        cur.execute("create database %s_%s precision '%s'" % (dbname, precision, precision))
-        cur.execute("create table %s_%s.t (ts timestamp, v int)" % (dbname, precision))
-        cur.execute("insert into %s_%s.t values (?, 1) (?, 2)" % (dbname, precision), (ticks, ticks * 3 // 4))
-    try:
+    create_all_types(conn.cursor(), dbname)
+    with precision_databases(conn, dbname):
         ours = _run(sys.executable, taos_args, dbname, native_lib.parent, "ours")
         theirs = _run(TAOSPY_PYTHON, taos_args, dbname, native_lib.parent, "taospy")
-    finally:
-        for precision in ("us", "ns"):
-            conn.execute("drop database if exists %s_%s" % (dbname, precision))
     assert ours.keys() == theirs.keys()
     for key in ours:
         assert ours[key] == theirs[key], "%s %s" % (key, _first_difference(ours[key], theirs[key]))

@@ -5,34 +5,19 @@
 from __future__ import annotations
 
 import os
-import pickle
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from alltypes import create_all_types
+from parity import TAOSPY_NORM, TAOSPY_PYTHON, precision_databases, run_script
 
-ROOT = Path(__file__).resolve().parents[2]
-TAOSPY_PYTHON = os.environ.get("TAOSLINK_TAOSPY_PYTHON") or str(ROOT / ".venv-taospy" / "bin" / "python")
-
-SCRIPT = textwrap.dedent(r"""
+SCRIPT = TAOSPY_NORM + textwrap.dedent(r"""
     import datetime, pickle, sys
     import taosrest
     url, user, password, db = sys.argv[1:5]
-
-    def norm(x):
-        if isinstance(x, datetime.datetime):
-            return ("datetime", x.isoformat(), x.tzinfo is None)
-        if isinstance(x, list):
-            return [norm(i) for i in x]
-        if isinstance(x, tuple):
-            return tuple(norm(i) for i in x)
-        if isinstance(x, dict):
-            return {k: norm(v) for k, v in x.items()}
-        return (type(x).__name__, x)
 
     out = {}
     conn = taosrest.connect(url=url, user=user, password=password)
@@ -85,12 +70,7 @@ SCRIPT = textwrap.dedent(r"""
 
 
 def _run(python: str, server, db: str) -> dict:
-    env = dict(os.environ, TZ="Europe/Berlin")
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run([python, "-c", SCRIPT, server.base, server.user, server.password, db],
-                          capture_output=True, env=env, timeout=120, cwd="/")
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
-    return pickle.loads(proc.stdout)
+    return run_script(python, SCRIPT, [server.base, server.user, server.password, db], TZ="Europe/Berlin")
 
 
 def test_same_results_as_taospy(server, conn, dbname):
@@ -100,18 +80,10 @@ def test_same_results_as_taospy(server, conn, dbname):
     check = subprocess.run([TAOSPY_PYTHON, "-c", "import taosrest, requests"], capture_output=True)
     if check.returncode != 0:
         pytest.skip("%s has no taospy" % TAOSPY_PYTHON)
-    cur = conn.cursor()
-    create_all_types(cur, dbname)
-    for precision, ticks in (("us", 1700000000123456), ("ns", 1700000000123456789)):
-        cur.execute("create database %s_%s precision '%s'" % (dbname, precision, precision))
-        cur.execute("create table %s_%s.t (ts timestamp, v int)" % (dbname, precision))
-        cur.execute("insert into %s_%s.t values (?, 1) (?, 2)" % (dbname, precision), (ticks, ticks * 3 // 4))
-    try:
+    create_all_types(conn.cursor(), dbname)
+    with precision_databases(conn, dbname):
         ours = _run(sys.executable, server, dbname)
         theirs = _run(TAOSPY_PYTHON, server, dbname)
-    finally:
-        for precision in ("us", "ns"):
-            conn.execute("drop database if exists %s_%s" % (dbname, precision))
     assert ours.keys() == theirs.keys()
     for key in ours:
         assert ours[key] == theirs[key], key

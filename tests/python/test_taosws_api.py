@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 import taosws
-
-ROOT = Path(__file__).resolve().parents[2]
-TAOSPY_PYTHON = os.environ.get("TAOSLINK_TAOSPY_PYTHON") or str(ROOT / ".venv-taospy" / "bin" / "python")
+from parity import TAOSPY_PYTHON, TAOSWS_NORM, run_script
 
 
 @pytest.fixture
@@ -152,19 +148,10 @@ def test_gil_released_while_querying(wconn, dbname):
     assert ticks
 
 
-PARITY = textwrap.dedent(r"""
+PARITY = TAOSWS_NORM + textwrap.dedent(r"""
     import datetime, decimal, pickle, sys
     import taosws
     url, db = sys.argv[1:3]
-
-    def norm(x):
-        if isinstance(x, datetime.datetime):
-            return ("datetime", x.isoformat(), str(x.tzinfo))
-        if isinstance(x, (list, tuple)):
-            return [type(x).__name__] + [norm(i) for i in x]
-        if isinstance(x, dict):
-            return {k: norm(v) for k, v in x.items()}
-        return (type(x).__name__, x)
 
     def err(fn):
         try:
@@ -243,11 +230,7 @@ PARITY = textwrap.dedent(r"""
 
 
 def _run(python: str, url: str, db: str) -> dict:
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run([python, "-c", PARITY, url, db], capture_output=True, env=env, timeout=120, cwd="/")
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-3000:]
-    return pickle.loads(proc.stdout)
+    return run_script(python, PARITY, [url, db])
 
 
 def _fixture(conn, db: str) -> None:

@@ -14,14 +14,12 @@ import time
 import uuid
 import warnings
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 import taosws
+from parity import ROOT, TAOSPY_PYTHON, TAOSWS_NORM, script_env
 
-ROOT = Path(__file__).resolve().parents[2]
-TAOSPY_PYTHON = os.environ.get("TAOSLINK_TAOSPY_PYTHON") or str(ROOT / ".venv-taospy" / "bin" / "python")
 sys.path.insert(0, str(ROOT / "tests" / "sim"))
 from taossim.tmq import vgroup_of  # noqa: E402  (the simulator's table → vgroup rule)
 
@@ -103,22 +101,13 @@ def group() -> str:
 
 # -- parity with taos-ws-py -------------------------------------------------------------------------
 
-PARITY = textwrap.dedent(r"""
+PARITY = TAOSWS_NORM + textwrap.dedent(r"""
     import datetime, decimal, os, pickle, sys
     out_fd = os.dup(1)                      # taos-ws-py prints to stdout (get_vgroup_id)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     import taosws
     host, port, user, password, db, group = sys.argv[1:7]
     topic, topic_n = db + "_t", db + "_tn"
-
-    def norm(x):
-        if isinstance(x, datetime.datetime):
-            return ("datetime", x.isoformat(), str(x.tzinfo))
-        if isinstance(x, (list, tuple)):
-            return [type(x).__name__] + [norm(i) for i in x]
-        if isinstance(x, dict):
-            return {k: norm(v) for k, v in x.items()}
-        return (type(x).__name__, x)
 
     def err(fn):
         try:
@@ -223,8 +212,7 @@ PARITY = textwrap.dedent(r"""
 def test_same_results_as_taos_ws_py(server, topics):
     if not os.path.exists(TAOSPY_PYTHON):
         pytest.skip("official taos-ws-py not installed: make .venv-taospy (or set TAOSLINK_TAOSPY_PYTHON)")
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
+    env = script_env()
     procs = []
     for python, name in ((sys.executable, "ours"), (TAOSPY_PYTHON, "theirs")):
         args = [python, "-c", PARITY, server.host, str(server.port), server.user, server.password, topics.db,

@@ -71,6 +71,20 @@ def select_all(conn, db: str) -> list:
     return conn.query("select ts, v, s from %s.t" % db).fetchall()
 
 
+def read_until(error: type, conn, db: str):
+    """Runs select_all's query on a new cursor of ``conn`` and reads it row by row until ``error``
+    is raised (the test fails if it is not): -> (the cursor, the rows read before, the error, the
+    seconds the reading took)."""
+    cur = conn.cursor()
+    cur.execute("select ts, v, s from %s.t" % db)
+    got = []
+    t0 = time.monotonic()
+    with pytest.raises(error) as ei:
+        for row in cur:
+            got.append(row)
+    return cur, got, ei.value, time.monotonic() - t0
+
+
 @pytest.fixture
 def wconn(sim, dbname):
     c = taoslink.connect(ws_dsn(sim))
@@ -97,15 +111,9 @@ def sconn(request, sim, dbname):
 def test_close_mid_fetch_fails_typed_then_same_connection_reconnects(sim, dbname, wconn):
     before = ws_requests(sim)
     sim.fault(kind="ws_close", path="/ws", action="fetch_raw_block", after_messages=1)
-    cur = wconn.cursor()
-    cur.execute("select ts, v, s from %s.t" % dbname)
-    got = []
-    t0 = time.monotonic()
-    with pytest.raises(taoslink.ConnectionError) as ei:
-        for row in cur:
-            got.append(row)
-    assert time.monotonic() - t0 < 2               # noticed at once (a timeout would be 0x0019)
-    assert ei.value.errno == BROKEN_LINK, ei.value
+    _, got, err, seconds = read_until(taoslink.ConnectionError, wconn, dbname)
+    assert seconds < 2                             # noticed at once (a timeout would be 0x0019)
+    assert err.errno == BROKEN_LINK, err
     assert 0 < len(got) < ROWS and got == expected_rows()[:len(got)]   # a correct prefix only
     # the same connection reconnects on its next request and answers correctly
     assert select_all(wconn, dbname) == expected_rows()
@@ -122,12 +130,7 @@ def test_result_of_dropped_link_never_looks_complete(sim, dbname, wconn):
     ConnectionError". Expected: every later fetch raises ConnectionError (or another
     OperationalError); it never signals a normal end."""
     sim.fault(kind="ws_close", path="/ws", action="fetch_raw_block", after_messages=1)
-    cur = wconn.cursor()
-    cur.execute("select ts, v, s from %s.t" % dbname)
-    got = []
-    with pytest.raises(taoslink.ConnectionError):
-        for row in cur:
-            got.append(row)
+    cur, got, _, _ = read_until(taoslink.ConnectionError, wconn, dbname)
     assert len(got) < ROWS
     with pytest.raises(taoslink.OperationalError):
         later = cur.fetchall()
@@ -154,14 +157,9 @@ def test_session_close_after_n_messages(sim, dbname, wconn):
 def test_truncated_binary_reply_is_protocol_error_and_socket_stays(sim, dbname, wconn):
     before = ws_requests(sim)
     sim.fault(kind="ws_truncate", path="/ws", action="fetch_raw_block", after_messages=1)
-    cur = wconn.cursor()
-    cur.execute("select ts, v, s from %s.t" % dbname)
-    got = []
-    with pytest.raises(taoslink.OperationalError) as ei:
-        for row in cur:
-            got.append(row)
-    assert not isinstance(ei.value, taoslink.ConnectionError)
-    assert ei.value.errno == PROTOCOL, ei.value
+    _, got, err, _ = read_until(taoslink.OperationalError, wconn, dbname)
+    assert not isinstance(err, taoslink.ConnectionError)
+    assert err.errno == PROTOCOL, err
     assert got == expected_rows()[:len(got)] and len(got) < ROWS
     # the connection stays usable on the same socket (no reconnect)
     assert select_all(wconn, dbname) == expected_rows()
@@ -177,12 +175,7 @@ def test_result_after_protocol_error_never_skips_a_block(sim, dbname, wconn, kin
     Expected: later fetches raise (the result is failed), or continue with exactly the rows
     that follow those already returned; never a result with rows missing."""
     sim.fault(kind=kind, path="/ws", action="fetch_raw_block", after_messages=1)
-    cur = wconn.cursor()
-    cur.execute("select ts, v, s from %s.t" % dbname)
-    got = []
-    with pytest.raises(taoslink.OperationalError):
-        for row in cur:
-            got.append(row)
+    cur, got, _, _ = read_until(taoslink.OperationalError, wconn, dbname)
     try:
         later = cur.fetchall()
     except taoslink.OperationalError:
@@ -197,13 +190,8 @@ def test_result_after_protocol_error_never_skips_a_block(sim, dbname, wconn, kin
 def test_corrupt_raw_block_is_protocol_error_never_garbage(sim, dbname, wconn, skip):
     before = ws_requests(sim)
     sim.fault(kind="ws_corrupt", path="/ws", action="fetch_raw_block", after_messages=skip)
-    cur = wconn.cursor()
-    cur.execute("select ts, v, s from %s.t" % dbname)
-    got = []
-    with pytest.raises(taoslink.OperationalError) as ei:
-        for row in cur:
-            got.append(row)
-    assert ei.value.errno == PROTOCOL and "corrupt raw block" in ei.value.msg, ei.value
+    _, got, err, _ = read_until(taoslink.OperationalError, wconn, dbname)
+    assert err.errno == PROTOCOL and "corrupt raw block" in err.msg, err
     assert got == expected_rows()[:len(got)] and len(got) < ROWS
     assert (len(got) == 0) == (skip == 0)
     assert select_all(wconn, dbname) == expected_rows()
