@@ -87,6 +87,23 @@ def insert_batches(n, batch):
                     ["v%d" % (i % 1000) for i in r]])
     return out
 
+def taosws_insert(taosws, conn, sql, table, tag, batches):
+    """stmt v1 through the taos-ws-py API (ours or the official): child ``table`` with tag
+    ``tag``, one bind_param/add_batch/execute per batch; the rows inserted."""
+    stmt = conn.statement()
+    stmt.prepare(sql)
+    stmt.set_tbname(table)
+    stmt.set_tags([taosws.int_to_tag(tag)])
+    n = 0
+    for ts, ci, cb, cd, cbo, cv in batches:
+        stmt.bind_param([taosws.millis_timestamps_to_column(ts), taosws.ints_to_column(ci),
+                         taosws.big_ints_to_column(cb), taosws.doubles_to_column(cd),
+                         taosws.bools_to_column(cbo), taosws.varchar_to_column(cv)])
+        stmt.add_batch()
+        n += stmt.execute()
+    stmt.close()
+    return n
+
 def line_tails(k):
     """InfluxDB line protocol without the measurement name (ns timestamps)."""
     return [",host=h%d,region=r%d c_int=%di,c_bigint=%di,c_double=%r,c_bool=%s,c_str=\"s%d\" %d"
@@ -114,19 +131,7 @@ def fetch(i):
 batches = insert_batches(cfg["insert_rows"], cfg["bind_rows"])
 
 def insert(i):
-    stmt = conn.statement()
-    stmt.prepare(cfg["insert_sql"])
-    stmt.set_tbname("d_official_%d" % i)
-    stmt.set_tags([taosws.int_to_tag(i)])
-    n = 0
-    for ts, ci, cb, cd, cbo, cv in batches:
-        stmt.bind_param([taosws.millis_timestamps_to_column(ts), taosws.ints_to_column(ci),
-                         taosws.big_ints_to_column(cb), taosws.doubles_to_column(cd),
-                         taosws.bools_to_column(cbo), taosws.varchar_to_column(cv)])
-        stmt.add_batch()
-        n += stmt.execute()
-    stmt.close()
-    return n
+    return taosws_insert(taosws, conn, cfg["insert_sql"], "d_official_%d" % i, i, batches)
 
 tails = line_tails(cfg["lines"])
 runs = [line_batches("sml_official_%d" % i, tails, cfg["line_batch"]) for i in range(cfg["repeat"])]
@@ -412,19 +417,7 @@ def main() -> int:
                 del np_batches
 
             def tw_insert(i):
-                stmt = wconn.statement()
-                stmt.prepare(INSERT_SQL)
-                stmt.set_tbname("d_tw_%d" % i)
-                stmt.set_tags([taosws.int_to_tag(i)])
-                n = 0
-                for ts, ci, cb, cd, cbo, cv in batches:
-                    stmt.bind_param([taosws.millis_timestamps_to_column(ts), taosws.ints_to_column(ci),
-                                     taosws.big_ints_to_column(cb), taosws.doubles_to_column(cd),
-                                     taosws.bools_to_column(cbo), taosws.varchar_to_column(cv)])
-                    stmt.add_batch()
-                    n += stmt.execute()
-                stmt.close()
-                return n
+                return taosws_insert(taosws, wconn, INSERT_SQL, "d_tw_%d" % i, i, batches)
 
             s = measure(args.repeat, sim_pid, tw_insert)
             res.append(("taosws (ours) bind_param", s[0], s[1], s[2], s[3]))

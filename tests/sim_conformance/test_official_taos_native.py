@@ -23,7 +23,6 @@ import textwrap
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUN_SIM = os.path.join(ROOT, "tests", "sim", "run_sim.py")
 
 
 def fake_dir():
@@ -31,18 +30,13 @@ def fake_dir():
     return d if os.path.isabs(d) else os.path.join(ROOT, d)
 
 
-@pytest.fixture(scope="module")
-def port():
+@pytest.fixture(scope="module", autouse=True)
+def fake_lib():
+    """Fails the module's tests (before the simulator starts) when the fake is not built."""
     lib = os.path.join(fake_dir(), "libtaos.so")
     if not os.path.exists(lib):
         pytest.fail(f"the fake libtaos.so is missing: {lib} (build the fake_taosc target, "
                     f"or set TAOSLINK_FAKE_TAOSC_DIR)")
-    proc = subprocess.Popen([sys.executable, RUN_SIM, "--port", "0"], stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline().strip()
-    assert line.startswith("taossim listening on 127.0.0.1:"), line
-    yield int(line.rsplit(":", 1)[1])
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 PRELUDE = """

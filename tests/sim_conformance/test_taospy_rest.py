@@ -5,29 +5,16 @@ subprocess on a free port, read from its first stdout line.
 """
 
 import datetime
-import os
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
 import taosrest
 from taosrest import ConnectError, RestClient
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUN_SIM = os.path.join(ROOT, "tests", "sim", "run_sim.py")
-
 
 @pytest.fixture(scope="module")
-def url():
-    proc = subprocess.Popen([sys.executable, RUN_SIM, "--port", "0"], stdout=subprocess.PIPE,
-                            text=True)
-    line = proc.stdout.readline().strip()
-    assert line.startswith("taossim listening on 127.0.0.1:"), line
-    port = int(line.rsplit(":", 1)[1])
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+def url(port):
+    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

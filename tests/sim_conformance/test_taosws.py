@@ -7,29 +7,13 @@ action 7 fetch_raw_block) because the simulator reports version 3.3.6.0.
 """
 
 import datetime
-import os
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
 
 taosws = pytest.importorskip("taosws")
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUN_SIM = os.path.join(ROOT, "tests", "sim", "run_sim.py")
 UTC = datetime.timezone.utc
-
-
-@pytest.fixture(scope="module")
-def port():
-    proc = subprocess.Popen([sys.executable, RUN_SIM, "--port", "0"], stdout=subprocess.PIPE,
-                            text=True)
-    line = proc.stdout.readline().strip()
-    assert line.startswith("taossim listening on 127.0.0.1:"), line
-    yield int(line.rsplit(":", 1)[1])
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -2,34 +2,20 @@
 simulator's stmt2 actions (stmt2_init / stmt2_prepare / binary 9 / stmt2_exec /
 stmt2_result / stmt2_close).  Runs in the taospy venv, like test_taosws.py."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 taosws = pytest.importorskip("taosws")
 if not hasattr(taosws.Connection, "stmt2_statement"):
     pytest.skip("this taos-ws-py has no stmt2", allow_module_level=True)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUN_SIM = os.path.join(ROOT, "tests", "sim", "run_sim.py")
-
 
 @pytest.fixture(scope="module")
-def conn():
-    proc = subprocess.Popen([sys.executable, RUN_SIM, "--port", "0"], stdout=subprocess.PIPE,
-                            text=True)
-    line = proc.stdout.readline().strip()
-    assert line.startswith("taossim listening on 127.0.0.1:"), line
-    port = int(line.rsplit(":", 1)[1])
+def conn(port):
     c = taosws.connect(f"ws://root:taosdata@127.0.0.1:{port}")
     c.execute("create database if not exists s2c")
     c.execute("use s2c")
     yield c
     c.close()
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_stmt2_insert_two_tables(conn):

@@ -11,7 +11,6 @@ last message id), `commit`, `assignment`, `seek`, `committed`, `position`,
 
 import datetime
 import os
-import subprocess
 import sys
 import time
 
@@ -20,24 +19,12 @@ import pytest
 taosws = pytest.importorskip("taosws")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUN_SIM = os.path.join(ROOT, "tests", "sim", "run_sim.py")
 UTC = datetime.timezone.utc
 sys.path.insert(0, os.path.join(ROOT, "tests", "sim"))
 from taossim.tmq import vgroup_of  # noqa: E402
 
 T2 = next(f"d{i}" for i in range(100) if vgroup_of(f"d{i}") == 2)
 T3 = next(f"d{i}" for i in range(100) if vgroup_of(f"d{i}") == 3)
-
-
-@pytest.fixture(scope="module")
-def port():
-    proc = subprocess.Popen([sys.executable, RUN_SIM, "--port", "0"], stdout=subprocess.PIPE,
-                            text=True)
-    line = proc.stdout.readline().strip()
-    assert line.startswith("taossim listening on 127.0.0.1:"), line
-    yield int(line.rsplit(":", 1)[1])
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
