@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from taossim import App, rawblock, start_in_thread  # noqa: E402
+from taossim import App, rawblock  # noqa: E402
 from taossim import types as T  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"root:taosdata").decode()
@@ -24,17 +24,9 @@ TOKEN = "/KfeAzX/f9na8qdtNZmtONryp201ma04bEl8LcvLUd7a8qdtNZmtONryp201ma04"
 
 
 @pytest.fixture(scope="module")
-def server():
-    app = App(bearer_token="sekrit")
-    srv = start_in_thread(app)
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
-@pytest.fixture()
-def port(server):
-    return server.port
+def sim_app():
+    """This module's simulator also accepts a bearer token (conftest.py serves it)."""
+    return App(bearer_token="sekrit")
 
 
 def call(port, method, path, body=b"", headers=None, conn=None):

@@ -13,7 +13,6 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from taossim import App, start_in_thread  # noqa: E402
 from taossim.engine import Session  # noqa: E402
 from taossim.errors import TaosError  # noqa: E402
 from taossim.tmq import NO_COMMITTED, vgroup_of  # noqa: E402
@@ -22,16 +21,6 @@ from test_sim_ws import WsClient, read_block  # noqa: E402
 # child tables in each simulated vgroup (2 and 3)
 T2 = next(f"c{i}" for i in range(100) if vgroup_of(f"c{i}") == 2)
 T3 = next(f"c{i}" for i in range(100) if vgroup_of(f"c{i}") == 3)
-
-
-@pytest.fixture(scope="module")
-def app():
-    a = App()
-    srv = start_in_thread(a)
-    a.port = srv.port
-    yield a
-    srv.shutdown()
-    srv.server_close()
 
 
 def sql(app, text, db=None):

@@ -119,28 +119,6 @@ class WsClient:
         self.sock.close()
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = start_in_thread(App())
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
-@pytest.fixture()
-def port(server):
-    return server.port
-
-
-@pytest.fixture()
-def ws(port):
-    c = WsClient(port)
-    r = c.json("conn", req_id=1, user="root", password="taosdata", db="")
-    assert r["code"] == 0, r
-    yield c
-    c.close()
-
-
 def q(ws, sql, req_id=7):
     r = ws.json("query", req_id=req_id, sql=sql)
     assert r["code"] == 0, r

@@ -13,21 +13,10 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from taossim import App, start_in_thread  # noqa: E402
 from taossim.engine import Session  # noqa: E402
 from taossim.faults import corrupt, find_raw_block, truncate  # noqa: E402
 from test_sim_ws import WsClient, read_block  # noqa: E402
 from test_sim_tmq import Tmq  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def app():
-    a = App()
-    srv = start_in_thread(a)
-    a.port = srv.port
-    yield a
-    srv.shutdown()
-    srv.server_close()
 
 
 @pytest.fixture(autouse=True)

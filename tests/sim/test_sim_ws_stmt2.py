@@ -5,12 +5,10 @@ import os
 import struct
 import sys
 
-import pytest
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from taossim import App, rawblock, start_in_thread  # noqa: E402
-from test_sim_ws import WsClient  # noqa: E402
+from taossim import rawblock  # noqa: E402
+from test_sim_ws import q  # noqa: E402
 
 VAR = {8, 10, 15, 16, 17, 18, 20, 21}
 FMT = {1: "b", 2: "b", 3: "h", 4: "i", 5: "q", 6: "f", 7: "d", 9: "q",
@@ -35,63 +33,34 @@ def record(btype, values):
 
 def payload(tables):
     """tables: [(name or None, [records] or None, [records] or None)]."""
-    count = len(tables)
-    names = [t[0] for t in tables]
-    tags = [t[1] for t in tables]
-    cols = [t[2] for t in tables]
+    names, tags, cols = ([t[k] for t in tables] for k in range(3))
     out = b""
-    off = 28
-    names_off = tags_off = cols_off = 0
+    names_off = 0
     if names[0] is not None:
-        names_off = off
+        names_off = 28
         enc = [n.encode() + b"\0" for n in names]
-        sec = b"".join(struct.pack("<H", len(e)) for e in enc) + b"".join(enc)
-        out += sec
-        off += len(sec)
-    ntags = ncols = 0
-    if tags[0] is not None:
-        tags_off = off
-        ntags = len(tags[0])
-        sec = b"".join(struct.pack("<I", len(b"".join(t))) for t in tags) + \
-            b"".join(b"".join(t) for t in tags)
-        out += sec
-        off += len(sec)
-    if cols[0] is not None:
-        cols_off = off
-        ncols = len(cols[0])
-        sec = b"".join(struct.pack("<I", len(b"".join(c))) for c in cols) + \
-            b"".join(b"".join(c) for c in cols)
-        out += sec
-        off += len(sec)
-    head = struct.pack("<7I", 28 + len(out), count, ntags, ncols, names_off, tags_off, cols_off)
+        out += b"".join(struct.pack("<H", len(e)) for e in enc) + b"".join(enc)
+
+    def section(per_table):
+        """The tags or columns section -> (its offset, records per table); (0, 0) if absent."""
+        nonlocal out
+        if per_table[0] is None:
+            return 0, 0
+        off = 28 + len(out)
+        out += b"".join(struct.pack("<I", len(b"".join(t))) for t in per_table) + \
+            b"".join(b"".join(t) for t in per_table)
+        return off, len(per_table[0])
+
+    tags_off, ntags = section(tags)
+    cols_off, ncols = section(cols)
+    head = struct.pack("<7I", 28 + len(out), len(tables), ntags, ncols, names_off, tags_off,
+                       cols_off)
     return head + out
 
 
 def bind(ws, sid, body, req_id=90, col_idx=-1, version=1):
     _, data = ws.binary(req_id, sid, 9, struct.pack("<Hi", version, col_idx) + body)
     return json.loads(data)
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = start_in_thread(App())
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
-@pytest.fixture()
-def ws(server):
-    c = WsClient(server.port)
-    assert c.json("conn", req_id=1, user="root", password="taosdata", db="")["code"] == 0
-    yield c
-    c.close()
-
-
-def q(ws, sql):
-    r = ws.json("query", req_id=7, sql=sql)
-    assert r["code"] == 0, r
-    return r
 
 
 def fetch_all(ws, result_id):

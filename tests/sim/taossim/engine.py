@@ -15,7 +15,7 @@ from . import types as T
 from . import values as V
 from .result import Field, Result, affected
 from .sqlparse import parse
-from .store import SYSTEM_DBS, Column, Database, Store, SuperTable, Table
+from .store import SYSTEM_DBS, Column, Database, Store, SuperTable, Table, positions
 
 SERVER_VERSION = "3.3.6.0"
 CLIENT_VERSION = "3.3.6.0"
@@ -130,15 +130,7 @@ class Engine:
         return affected(0)
 
     def _tag_values(self, st: SuperTable, names, lits, ctx) -> list:
-        if names is None:
-            targets = list(range(len(st.tags)))
-        else:
-            targets = []
-            for n in names:
-                k = st.tag_index(n)
-                if k is None:
-                    raise errors.TaosError(errors.PAR_INVALID_TAG_NAME, f"Invalid tag name: {n}")
-                targets.append(k)
+        targets = positions(st.tags, names, errors.invalid_tag_name)
         if len(targets) != len(lits):
             raise errors.TaosError(errors.PAR_INVALID_TAGS_NUM)
         vals = [None] * len(st.tags)
@@ -289,18 +281,10 @@ class Engine:
                                            "insert data into super table is not supported")
                 raise errors.TaosError(errors.PAR_TABLE_NOT_EXIST)
             cols = table.columns
-            if tgt.columns is None:
-                idx = list(range(len(cols)))
-            else:
-                names = {c.name: i for i, c in enumerate(cols)}
-                idx = []
-                for n in tgt.columns:
-                    if n not in names:
-                        raise errors.invalid_column(n)
-                    idx.append(names[n])
-                if 0 not in idx:
-                    raise errors.TaosError(errors.PAR_SYNTAX_ERROR,
-                                           "Primary timestamp column should not be null")
+            idx = positions(cols, tgt.columns, errors.invalid_column)
+            if tgt.columns is not None and 0 not in idx:
+                raise errors.TaosError(errors.PAR_SYNTAX_ERROR,
+                                       "Primary timestamp column should not be null")
             given = [False] * len(cols)
             for k in idx:
                 given[k] = True

@@ -135,6 +135,10 @@ def invalid_column(col: str) -> TaosError:
     return TaosError(PAR_INVALID_COLUMN, f"Invalid column name: {col}")
 
 
+def invalid_tag_name(tag: str) -> TaosError:
+    return TaosError(PAR_INVALID_TAG_NAME, f"Invalid tag name: {tag}")
+
+
 # 3.3.x servers keep the inner code (0x2603 / 0x0388) for a missing table or db in
 # a SELECT; 3.0-3.2 servers answered 0x2662 PAR_GET_META_ERROR with the same text.
 # ``--meta-error-code 2662`` on the command line selects the older behaviour.

@@ -26,6 +26,20 @@ class Column:
     type: SqlType
 
 
+def positions(columns: list, names, unknown) -> list:
+    """The indexes in ``columns`` of the listed ``names`` (of every column when ``names`` is
+    None); a name that is not there raises ``unknown(name)``."""
+    if names is None:
+        return list(range(len(columns)))
+    index = {c.name: i for i, c in enumerate(columns)}
+    out = []
+    for n in names:
+        if n not in index:
+            raise unknown(n)
+        out.append(index[n])
+    return out
+
+
 @dataclass
 class SuperTable:
     name: str
@@ -34,11 +48,6 @@ class SuperTable:
     created_ms: int = 0
     children: dict = field(default_factory=dict)   # name -> Table (creation order)
 
-    def tag_index(self, name: str) -> Optional[int]:
-        for i, c in enumerate(self.tags):
-            if c.name == name:
-                return i
-        return None
 
 
 class Table:

@@ -16,6 +16,7 @@ import os
 import struct
 import threading
 import time
+import traceback
 
 from . import errors
 from .engine import Session
@@ -126,55 +127,37 @@ def loose_req_id(args) -> int:
     return 0
 
 
-class WsSession:
-    """State of one /ws socket: connection, current db, results, statements."""
+def reply_envelope(start_ns: int, action: str, req_id: int, code: int = 0, message: str = "",
+                   timing=None) -> dict:
+    """The members every /ws and /rest/tmq reply starts with, in the adapter's order."""
+    return {"code": code & 0xFFFF, "message": message, "action": action, "req_id": req_id,
+            "timing": time.time_ns() - start_ns if timing is None else timing}
 
-    NO_CONN_ACTIONS = ("version", "conn", "check_server_status")
-    # real 3.3.6.0 actions the simulator does not implement: say so explicitly
-    NOT_SIMULATED = ()
 
-    def __init__(self, app, ws: WebSocket, client=("127.0.0.1", 0)):
-        from .ws_sql import SqlActions
-        from .ws_stmt import StmtActions
-        from .ws_stmt2 import Stmt2Actions
+class WsConnection:
+    """What the /ws and /rest/tmq sessions share: the read loop (keep-alive pings, the read
+    timeout, tracing, the fault hooks; a simulator bug is logged, the socket lives on) and
+    sending a reply.  A subclass handles one message in ``handle_message`` and frees its
+    state in ``release`` once the socket is done."""
+    PATH = "/ws"
+    PING_THREAD = "taossim-ws-ping"
+
+    def __init__(self, app, ws: WebSocket, client):
         self.app = app
         self.ws = ws
         self.client = client
-        self.connected = False
-        self.user = ""
-        self.session = Session()            # current db + tz, lives for the socket
-        self.results = {}                   # result id -> ResultCursor
-        self.next_result_id = 1
-        self.stmts = {}                     # stmt id -> Stmt
-        self.next_stmt_id = 1
-        self.sql = SqlActions(self)
-        self.stmt = StmtActions(self)
-        self.stmt2 = Stmt2Actions(self)
         self._stop = threading.Event()
-        self.faults = WsFaultPlan(app.faults, "/ws", ws)   # sim-only fault injection
+        self.faults = WsFaultPlan(app.faults, self.PATH, ws)   # sim-only fault injection
 
-    # -- replies ---------------------------------------------------------------
-    def reply(self, start_ns: int, action: str, req_id: int, code: int = 0, message: str = "",
-              extra=None, stmt_id=None):
-        body = {"code": code & 0xFFFF, "message": message, "action": action, "req_id": req_id,
-                "timing": time.time_ns() - start_ns}
-        if stmt_id is not None:
-            body["stmt_id"] = stmt_id
+    def send(self, body: dict, extra=None):
         if extra:
             body.update(extra)
         self.ws.send_text(marshal(body))
 
-    def error(self, start_ns, action, req_id, code, message, stmt_id=None):
-        self.reply(start_ns, action, req_id, code, message, stmt_id=stmt_id)
-
-    def taos_error(self, start_ns, action, req_id, e: errors.TaosError, stmt_id=None):
-        self.reply(start_ns, action, req_id, e.code, e.desc, stmt_id=stmt_id)
-
-    # -- loop ------------------------------------------------------------------
     def run(self):
         if not self.faults.start():
             return
-        pinger = threading.Thread(target=self._ping_loop, daemon=True, name="taossim-ws-ping")
+        pinger = threading.Thread(target=self._ping_loop, daemon=True, name=self.PING_THREAD)
         pinger.start()
         try:
             self.ws.sock.settimeout(READ_TIMEOUT)
@@ -190,29 +173,79 @@ class WsSession:
                 if TRACE:
                     shown = data[:400].decode("utf-8", "replace") if opcode == OP_TEXT \
                         else data[:64].hex()
-                    self.app.log(f"/ws <- {'text' if opcode == OP_TEXT else 'binary'} "
+                    self.app.log(f"{self.PATH} <- {'text' if opcode == OP_TEXT else 'binary'} "
                                  f"{len(data)}B {shown}")
                 try:
-                    if opcode == OP_TEXT:
-                        self.handle_text(data, start)
-                    else:
-                        self.handle_binary(data, start)
+                    self.handle_message(opcode, data, start)
                 except Exception as exc:   # a simulator bug must not kill the socket
-                    self.app.log(f"/ws internal error: {exc!r}")
-                    import traceback
+                    self.app.log(f"{self.PATH} internal error: {exc!r}")
                     traceback.print_exc()
                 finally:
                     self.faults.end()
         finally:
             self._stop.set()
-            self.results.clear()            # the adapter frees everything on disconnect
-            self.stmts.clear()
+            self.release()
             self.ws.close()
 
     def _ping_loop(self):
         while not self._stop.wait(PING_INTERVAL):
             if not self.ws.ping():
                 return
+
+    def handle_message(self, opcode: int, data: bytes, start: int):
+        raise NotImplementedError
+
+    def release(self):
+        pass
+
+
+class WsSession(WsConnection):
+    """State of one /ws socket: connection, current db, results, statements."""
+
+    NO_CONN_ACTIONS = ("version", "conn", "check_server_status")
+    # real 3.3.6.0 actions the simulator does not implement: say so explicitly
+    NOT_SIMULATED = ()
+
+    def __init__(self, app, ws: WebSocket, client=("127.0.0.1", 0)):
+        from .ws_sql import SqlActions
+        from .ws_stmt import StmtActions
+        from .ws_stmt2 import Stmt2Actions
+        super().__init__(app, ws, client)
+        self.connected = False
+        self.user = ""
+        self.session = Session()            # current db + tz, lives for the socket
+        self.results = {}                   # result id -> ResultCursor
+        self.next_result_id = 1
+        self.stmts = {}                     # stmt id -> Stmt
+        self.next_stmt_id = 1
+        self.sql = SqlActions(self)
+        self.stmt = StmtActions(self)
+        self.stmt2 = Stmt2Actions(self)
+
+    # -- replies ---------------------------------------------------------------
+    def reply(self, start_ns: int, action: str, req_id: int, code: int = 0, message: str = "",
+              extra=None, stmt_id=None):
+        body = reply_envelope(start_ns, action, req_id, code, message)
+        if stmt_id is not None:
+            body["stmt_id"] = stmt_id
+        self.send(body, extra)
+
+    def error(self, start_ns, action, req_id, code, message, stmt_id=None):
+        self.reply(start_ns, action, req_id, code, message, stmt_id=stmt_id)
+
+    def taos_error(self, start_ns, action, req_id, e: errors.TaosError, stmt_id=None):
+        self.reply(start_ns, action, req_id, e.code, e.desc, stmt_id=stmt_id)
+
+    # -- messages ----------------------------------------------------------------
+    def handle_message(self, opcode: int, data: bytes, start: int):
+        if opcode == OP_TEXT:
+            self.handle_text(data, start)
+        else:
+            self.handle_binary(data, start)
+
+    def release(self):
+        self.results.clear()            # the adapter frees everything on disconnect
+        self.stmts.clear()
 
     # -- text ----------------------------------------------------------------------
     def handle_text(self, data: bytes, start: int):

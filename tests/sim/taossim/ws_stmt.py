@@ -8,13 +8,18 @@ Bound rows go straight into the statement's buffer (as TDengine writes them
 into its data block); ``exec`` validates every table and then writes.
 Query statements: the ``?`` are replaced by literals of the bound values and
 the SQL is run by the engine; ``use_result`` hands out a result id.
+
+``StmtBase`` is what stmt v1 and stmt2 (``ws_stmt2``) share: the replies,
+statement lookup, ``prepare`` parsing and the insert machinery.
 """
 
 import binascii
+import functools
 import math
 import re
 import struct
 import time
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
 
 from . import errors
@@ -25,7 +30,7 @@ from . import values as V
 from .errors import TaosError
 from .sqllex import tokenize
 from .sqlparse import Parser, parse
-from .store import Table
+from .store import Table, positions
 from .ws_sql import fields_meta
 
 STMT_API_ERROR = errors.TSC_STMT_API_ERROR          # "Stmt API usage error"
@@ -100,24 +105,34 @@ class Stmt:
         self.batches = []          # [(tbname, tags, [row values for "?" columns])]
         self.result = None         # query result after exec
 
+    def prepared(self, sql: str):
+        """``sql`` is now the statement; nothing is bound yet."""
+        self.sql = sql
+        self.batches, self.tags, self.params, self.result = [], None, None, None
 
-class StmtActions:
-    _ID = {"req_id": "u64", "stmt_id": "u64"}
-    ACTIONS = {
-        "init": ({"req_id": "u64"}, "init", "stmt init"),
-        "prepare": (dict(_ID, sql="str"), "prepare", "stmt prepare"),
-        "set_table_name": (dict(_ID, name="str"), "set_table_name", "stmt set table name"),
-        "set_tags": (dict(_ID, tags="raw"), "set_tags", "stmt set tags"),
-        "bind": (dict(_ID, columns="raw"), "bind", "stmt bind"),
-        "add_batch": (_ID, "add_batch", "stmt add batch"),
-        "exec": (_ID, "exec", "stmt exec"),
-        "close": (_ID, "close", "stmt close"),
-        "get_tag_fields": (_ID, "get_tag_fields", "stmt get tag fields"),
-        "get_col_fields": (_ID, "get_col_fields", "stmt get col fields"),
-        "use_result": (_ID, "use_result", "stmt use result"),
-        "stmt_num_params": (_ID, "num_params", "stmt num params"),
-        "stmt_get_param": (dict(_ID, index="int"), "get_param", "stmt get param"),
-    }
+
+def stmt_action(handler):
+    """A text action ``handler(self, args)`` on a statement: what it returns (reply members
+    or None) is the success reply, a TaosError it raises the error reply; both carry the
+    request's stmt_id."""
+    @functools.wraps(handler)
+    def action(self, start, name, a):
+        self._answer(start, name, a["req_id"], a["stmt_id"], handler, self, a)
+    return action
+
+
+def stmt_binary_action(handler):
+    """A binary action ``handler(self, stmt_id, message)``, answered like ``stmt_action``."""
+    @functools.wraps(handler)
+    def action(self, start, name, rid, sid, data):
+        self._answer(start, name, rid, sid, handler, self, sid, data)
+    return action
+
+
+class StmtBase:
+    """The replies, statement lookup, ``init``/``prepare`` parsing and insert machinery
+    (target resolution, tag and column placement, the write itself) of stmt v1 and stmt2."""
+    STMT = Stmt                    # the statement class ``init`` creates
 
     def __init__(self, ws_session):
         self.s = ws_session
@@ -126,19 +141,68 @@ class StmtActions:
     def store(self):
         return self.s.app.store
 
-    # -- helpers ---------------------------------------------------------------------
+    # -- replies -----------------------------------------------------------------------
     def _ok(self, start, action, rid, sid, extra=None):
         self.s.reply(start, action, rid, extra=dict({"stmt_id": sid}, **(extra or {})))
 
     def _err(self, start, action, rid, sid, code, message):
         self.s.error(start, action, rid, code, message, stmt_id=sid)
 
-    def _get(self, start, action, rid, sid):
+    def _answer(self, start, action, rid, sid, handler, *args):
+        try:
+            extra = handler(*args)
+        except TaosError as e:
+            self._err(start, action, rid, sid, e.code, e.desc)
+            return
+        self._ok(start, action, rid, sid, extra)
+
+    def _stmt(self, sid) -> Stmt:
         st = self.s.stmts.get(sid)
         if st is None:
-            self._err(start, action, rid, sid, errors.GENERIC, "stmt is nil")
+            raise TaosError(errors.GENERIC, "stmt is nil")
         return st
 
+    # -- actions both versions have ------------------------------------------------------
+    def init(self, start, action, a):
+        s = self.s
+        sid = s.next_stmt_id
+        s.next_stmt_id += 1
+        s.stmts[sid] = self.STMT(sid)
+        self._ok(start, action, a["req_id"], sid)
+
+    def _parse(self, st: Stmt, sql: str):
+        """Makes ``st`` an insert (its plan; the target must exist) or a query statement
+        (its number of "?", syntax checked)."""
+        try:
+            toks = tokenize(sql)
+            if toks and toks[0].is_kw("insert"):
+                plan = _StmtParser(sql).insert_plan()
+                st.plan, st.is_insert, st.nparams, st.tbname = plan, True, 0, None
+                if plan.table is not None:
+                    with self.store.lock:
+                        self._target(st)          # the table must exist (or USING)
+            else:
+                n = sum(1 for t in toks if t.is_op("?"))
+                parse(_substitute(sql, ["0"] * n))   # syntax check
+                st.plan, st.is_insert, st.nparams = None, False, n
+        except RecursionError:
+            raise errors.syntax_error(sql) from None
+
+    def _run_query(self, st: Stmt, params) -> int:
+        """Runs the query with ``params`` for its "?" -> the affected rows."""
+        res = self.s.sql.execute(_substitute(st.sql, [_literal(v) for v in params]))
+        st.result = res
+        return res.affected_rows if res.is_update else 0
+
+    def _take_result(self, st: Stmt, key: str) -> dict:
+        """Hands the query's result out under a result id -> the reply members."""
+        res = st.result
+        if res is None or res.is_update:
+            raise TaosError(errors.GENERIC, "Stmt API usage error")
+        st.result = None
+        return dict({key: self.s.sql.add_result(res)}, **fields_meta(res))
+
+    # -- insert machinery ----------------------------------------------------------------
     def _db(self, tn):
         name = (tn.db if tn is not None and tn.db else None) or self.s.session.db
         if not name:
@@ -179,32 +243,14 @@ class StmtActions:
         return db, tn, cols, tags, table, stable
 
     def _col_targets(self, st: Stmt, cols):
-        plan = st.plan
-        if plan.col_names is None:
-            idx = list(range(len(cols)))
-        else:
-            names = {c.name: i for i, c in enumerate(cols)}
-            idx = []
-            for n in plan.col_names:
-                if n not in names:
-                    raise errors.invalid_column(n)
-                idx.append(names[n])
-        if len(idx) != len(plan.col_items):
+        idx = positions(cols, st.plan.col_names, errors.invalid_column)
+        if len(idx) != len(st.plan.col_items):
             raise TaosError(errors.PAR_INVALID_COLUMNS_NUM)
         return idx
 
     def _tag_targets(self, st: Stmt, tags):
-        plan = st.plan
-        if plan.tag_names is None:
-            idx = list(range(len(tags)))
-        else:
-            names = {c.name: i for i, c in enumerate(tags)}
-            idx = []
-            for n in plan.tag_names:
-                if n not in names:
-                    raise TaosError(errors.PAR_INVALID_TAG_NAME, f"Invalid tag name: {n}")
-                idx.append(names[n])
-        if len(idx) != len(plan.tag_items):
+        idx = positions(tags, st.plan.tag_names, errors.invalid_tag_name)
+        if len(idx) != len(st.plan.tag_items):
             raise TaosError(errors.PAR_INVALID_TAGS_NUM)
         return idx
 
@@ -222,270 +268,6 @@ class StmtActions:
             _, _, _, tags, _, _ = self._target(st)
             idx = self._tag_targets(st, tags)
         return [tags[k] for k, it in zip(idx, st.plan.tag_items) if it == "?"]
-
-    # -- actions -----------------------------------------------------------------------
-    def init(self, start, action, a):
-        s = self.s
-        sid = s.next_stmt_id
-        s.next_stmt_id += 1
-        s.stmts[sid] = Stmt(sid)
-        self._ok(start, action, a["req_id"], sid)
-
-    def prepare(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        sql = a["sql"].strip()
-        try:
-            toks = tokenize(sql)
-            if toks and toks[0].is_kw("insert"):
-                plan = _StmtParser(sql).insert_plan()
-                st.plan, st.is_insert, st.nparams = plan, True, 0
-                st.tbname = None
-                if plan.table is not None:
-                    with self.store.lock:
-                        self._target(st)          # the table must exist (or USING)
-            else:
-                n = sum(1 for t in toks if t.is_op("?"))
-                parse(_substitute(sql, ["0"] * n))   # syntax check
-                st.plan, st.is_insert, st.nparams = None, False, n
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        except RecursionError:
-            e = errors.syntax_error(sql)
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        st.sql = sql
-        st.batches, st.tags, st.params, st.result = [], None, None, None
-        self._ok(start, action, rid, sid, {"is_insert": st.is_insert})
-
-    def set_table_name(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        try:
-            if not st.is_insert:
-                raise TaosError(STMT_API_ERROR)
-            old, st.tbname = st.tbname, a["name"]
-            try:
-                with self.store.lock:
-                    self._target(st)
-            except TaosError:
-                st.tbname = old
-                raise
-            st.tags = None
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        self._ok(start, action, rid, sid)
-
-    def _apply_tags(self, st, values):
-        st.tags = values
-
-    def set_tags(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        try:
-            tags = self._bound_tags(st) if st.is_insert else []
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        if not tags:
-            self._ok(start, action, rid, sid)
-            return
-        raw = a["tags"]
-        try:
-            if not isinstance(raw, list) or len(raw) != len(tags):
-                raise ConvertError("tags count not match" if isinstance(raw, list)
-                                   else "tags is not an array")
-            prec = self._precision(st)
-            vals = [from_json(v, c.type, prec) for v, c in zip(raw, tags)]
-        except ConvertError as e:
-            self._err(start, action, rid, sid, errors.GENERIC, f"stmt parse tag json:{e}")
-            return
-        try:
-            for v, c in zip(vals, tags):
-                check_value(v, c)
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        st.tags = vals
-        self._ok(start, action, rid, sid)
-
-    def binary_set_tags(self, start, action, rid, sid, data):
-        try:
-            nrows = struct.unpack_from("<i", data, 24 + 8)[0]
-        except struct.error:
-            nrows = -1
-        if nrows != 1:
-            self._err(start, action, rid, sid, errors.GENERIC, "rows not equal 1")
-            return
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        try:
-            tags = self._bound_tags(st) if st.is_insert else []
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        if not tags:
-            self._ok(start, action, rid, sid)
-            return
-        block = data[24:]
-        try:
-            if len(rawblock.column_types(block)) != len(tags):
-                self._err(start, action, rid, sid, errors.GENERIC, "stmt tags count not match")
-                return
-            _, cols = rawblock.decode(block, [c.type.code for c in tags])
-            vals = [c[0] for c in cols]
-            for v, c in zip(vals, tags):
-                check_value(v, c)
-        except rawblock.BlockError as e:
-            self._err(start, action, rid, sid, errors.GENERIC, f"taossim: bad raw block: {e}")
-            return
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        st.tags = [_normalise(v, c.type) for v, c in zip(vals, tags)]
-        self._ok(start, action, rid, sid)
-
-    def bind(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        raw = a["columns"]
-        if not st.is_insert:
-            try:
-                if not isinstance(raw, list) or any(not isinstance(c, list) for c in raw):
-                    raise ConvertError("columns is not an array of arrays")
-                st.params = [c[0] if c else None for c in raw]
-            except ConvertError as e:
-                self._err(start, action, rid, sid, errors.GENERIC, f"stmt parse column json:{e}")
-                return
-            self._ok(start, action, rid, sid)
-            return
-        try:
-            cols = self._bound_cols(st)
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        if not cols:
-            self._ok(start, action, rid, sid)
-            return
-        try:
-            if not isinstance(raw, list) or any(not isinstance(c, list) for c in raw):
-                raise ConvertError("columns is not an array of arrays")
-            if len(raw) != len(cols):
-                raise ConvertError("column count not match")
-            if len({len(c) for c in raw}) > 1:
-                raise ConvertError("wrong row length")
-            prec = self._precision(st)
-            data = [[from_json(v, c.type, prec) for v in col] for col, c in zip(raw, cols)]
-        except ConvertError as e:
-            self._err(start, action, rid, sid, errors.GENERIC, f"stmt parse column json:{e}")
-            return
-        self._add_rows(start, action, rid, st, cols, data)
-
-    def binary_bind(self, start, action, rid, sid, data):
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        block = data[24:]
-        if not st.is_insert:
-            try:
-                infos = rawblock.column_types(block)
-                for code, _ in infos:
-                    if code == T.TIMESTAMP or code not in T.BASE_NAMES:
-                        self._err(start, action, rid, sid, errors.GENERIC,
-                                  "parse row block info error, err:unsupported data type "
-                                  f"{code}")
-                        return
-                _, cols = rawblock.decode(block)
-            except rawblock.BlockError as e:
-                self._err(start, action, rid, sid, errors.GENERIC, f"taossim: bad raw block: {e}")
-                return
-            st.params = [c[0] if c else None for c in cols]
-            self._ok(start, action, rid, sid)
-            return
-        try:
-            cols = self._bound_cols(st)
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        if not cols:
-            self._ok(start, action, rid, sid)
-            return
-        try:
-            if len(rawblock.column_types(block)) != len(cols):
-                self._err(start, action, rid, sid, errors.GENERIC, "stmt column count not match")
-                return
-            _, values = rawblock.decode(block, [c.type.code for c in cols])
-        except rawblock.BlockError as e:
-            self._err(start, action, rid, sid, errors.GENERIC, f"taossim: bad raw block: {e}")
-            return
-        values = [[_normalise(v, c.type) for v in col] for col, c in zip(values, cols)]
-        self._add_rows(start, action, rid, st, cols, values)
-
-    def _add_rows(self, start, action, rid, st, cols, data):
-        sid = st.id
-        try:
-            for col, c in zip(data, cols):
-                for v in col:
-                    check_value(v, c)
-            if data and any(v is None for v in data[0]) and cols[0].type.code == T.TIMESTAMP \
-                    and self._first_is_ts(st, cols[0]):
-                raise TaosError(errors.TSC_INVALID_OPERATION,
-                                "primary timestamp should not be null")
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        rows = [list(r) for r in zip(*data)]
-        st.batches.append((st.tbname, st.tags, rows))
-        self._ok(start, action, rid, sid)
-
-    def _first_is_ts(self, st, col) -> bool:
-        with self.store.lock:
-            _, _, cols, _, _, _ = self._target(st)
-        return cols[0] is col or cols[0].name == col.name
-
-    def add_batch(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        if st.sql is None:
-            self._err(start, action, rid, sid, STMT_API_ERROR, "Stmt API usage error")
-            return
-        self._ok(start, action, rid, sid)
-
-    def exec(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        try:
-            if st.sql is None:
-                raise TaosError(STMT_API_ERROR)
-            if st.is_insert:
-                n = self._exec_insert(st)
-            else:
-                params = st.params if st.params is not None else [None] * st.nparams
-                if len(params) != st.nparams:
-                    raise TaosError(errors.TSC_INVALID_OPERATION,
-                                    "bind number out of range or not match")
-                res = self.s.sql.execute(_substitute(st.sql, [_literal(v) for v in params]))
-                st.result = res
-                n = res.affected_rows if res.is_update else 0
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        self._ok(start, action, rid, sid, {"affected": n})
 
     def _exec_insert(self, st: Stmt) -> int:
         plan = st.plan
@@ -549,22 +331,6 @@ class StmtActions:
             self.store.touch()
         return n
 
-    def close(self, start, action, a):
-        self.s.stmts.pop(a["stmt_id"], None)        # no reply on success
-
-    def _fields(self, cols, st):
-        prec = self._precision(st)
-        out = []
-        for c in cols:
-            t = c.type
-            dec = t.code in (T.DECIMAL, T.DECIMAL64)
-            out.append({"name": c.name, "field_type": t.code,
-                        "precision": t.precision if dec else
-                        (V.PREC_CODE[prec] if t.code == T.TIMESTAMP else 0),
-                        "scale": t.scale if dec else 0,
-                        "bytes": _field_bytes(t)})
-        return out
-
     def _precision(self, st) -> str:
         if not st.is_insert:
             return "ms"
@@ -574,73 +340,256 @@ class StmtActions:
             except TaosError:
                 return "ms"
 
-    def get_tag_fields(self, start, action, a):
-        # taosAdapter's tag reply omits an empty "fields" (omitempty); the column reply sends null.
-        self._fields_reply(start, action, a, self._bound_tags, omit_empty=True)
 
-    def get_col_fields(self, start, action, a):
-        self._fields_reply(start, action, a, self._bound_cols, omit_empty=False)
 
-    def _fields_reply(self, start, action, a, bound, omit_empty: bool):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
+class StmtActions(StmtBase):
+    _ID = {"req_id": "u64", "stmt_id": "u64"}
+    ACTIONS = {
+        "init": ({"req_id": "u64"}, "init", "stmt init"),
+        "prepare": (dict(_ID, sql="str"), "prepare", "stmt prepare"),
+        "set_table_name": (dict(_ID, name="str"), "set_table_name", "stmt set table name"),
+        "set_tags": (dict(_ID, tags="raw"), "set_tags", "stmt set tags"),
+        "bind": (dict(_ID, columns="raw"), "bind", "stmt bind"),
+        "add_batch": (_ID, "add_batch", "stmt add batch"),
+        "exec": (_ID, "exec", "stmt exec"),
+        "close": (_ID, "close", "stmt close"),
+        "get_tag_fields": (_ID, "get_tag_fields", "stmt get tag fields"),
+        "get_col_fields": (_ID, "get_col_fields", "stmt get col fields"),
+        "use_result": (_ID, "use_result", "stmt use result"),
+        "stmt_num_params": (_ID, "num_params", "stmt num params"),
+        "stmt_get_param": (dict(_ID, index="int"), "get_param", "stmt get param"),
+    }
+
+    @stmt_action
+    def prepare(self, a):
+        st = self._stmt(a["stmt_id"])
+        sql = a["sql"].strip()
+        self._parse(st, sql)
+        st.prepared(sql)
+        return {"is_insert": st.is_insert}
+
+    @stmt_action
+    def set_table_name(self, a):
+        st = self._stmt(a["stmt_id"])
+        if not st.is_insert:
+            raise TaosError(STMT_API_ERROR)
+        old, st.tbname = st.tbname, a["name"]
         try:
-            if not st.is_insert:
-                raise TaosError(STMT_API_ERROR)
-            fields = bound(st)
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        if fields:
-            extra = {"fields": self._fields(fields, st)}
-        else:
-            extra = {} if omit_empty else {"fields": None}
-        self._ok(start, action, rid, sid, extra)
+            with self.store.lock:
+                self._target(st)
+        except TaosError:
+            st.tbname = old
+            raise
+        st.tags = None
 
-    def use_result(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        res = st.result
-        if st.is_insert or res is None or res.is_update:
-            self._err(start, action, rid, sid, errors.GENERIC, "Stmt API usage error")
-            return
-        st.result = None
-        result_id = self.s.sql.add_result(res)
-        self._ok(start, action, rid, sid, dict({"result_id": result_id}, **fields_meta(res)))
+    def _tag_columns(self, st):
+        """The columns of the "?" tags ([] for a query)."""
+        return self._bound_tags(st) if st.is_insert else []
 
-    def num_params(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
+    @stmt_action
+    def set_tags(self, a):
+        st = self._stmt(a["stmt_id"])
+        tags = self._tag_columns(st)
+        if not tags:
             return
+        raw = a["tags"]
+        with _json_errors("tag"):
+            if not isinstance(raw, list) or len(raw) != len(tags):
+                raise ConvertError("tags count not match" if isinstance(raw, list)
+                                   else "tags is not an array")
+            prec = self._precision(st)
+            vals = [from_json(v, c.type, prec) for v, c in zip(raw, tags)]
+        for v, c in zip(vals, tags):
+            check_value(v, c)
+        st.tags = vals
+
+    @stmt_binary_action
+    def binary_set_tags(self, sid, data):
+        try:
+            nrows = struct.unpack_from("<i", data, 24 + 8)[0]
+        except struct.error:
+            nrows = -1
+        if nrows != 1:
+            raise TaosError(errors.GENERIC, "rows not equal 1")
+        st = self._stmt(sid)
+        tags = self._tag_columns(st)
+        if not tags:
+            return
+        vals = [c[0] for c in _block_columns(data[24:], tags, "tags")]
+        for v, c in zip(vals, tags):
+            check_value(v, c)
+        st.tags = [_normalise(v, c.type) for v, c in zip(vals, tags)]
+
+    @stmt_action
+    def bind(self, a):
+        st = self._stmt(a["stmt_id"])
+        raw = a["columns"]
+        if not st.is_insert:
+            with _json_errors("column"):
+                st.params = [c[0] if c else None for c in _json_columns(raw)]
+            return
+        cols = self._bound_cols(st)
+        if not cols:
+            return
+        with _json_errors("column"):
+            if len(_json_columns(raw)) != len(cols):
+                raise ConvertError("column count not match")
+            if len({len(c) for c in raw}) > 1:
+                raise ConvertError("wrong row length")
+            prec = self._precision(st)
+            data = [[from_json(v, c.type, prec) for v in col] for col, c in zip(raw, cols)]
+        self._add_rows(st, cols, data)
+
+    @stmt_binary_action
+    def binary_bind(self, sid, data):
+        st = self._stmt(sid)
+        block = data[24:]
+        if not st.is_insert:
+            try:
+                for code, _ in rawblock.column_types(block):
+                    if code == T.TIMESTAMP or code not in T.BASE_NAMES:
+                        raise TaosError(errors.GENERIC, "parse row block info error, "
+                                        f"err:unsupported data type {code}")
+                _, cols = rawblock.decode(block)
+            except rawblock.BlockError as e:
+                raise _bad_block(e) from None
+            st.params = [c[0] if c else None for c in cols]
+            return
+        cols = self._bound_cols(st)
+        if not cols:
+            return
+        values = _block_columns(block, cols, "column")
+        self._add_rows(st, cols, [[_normalise(v, c.type) for v in col]
+                                  for col, c in zip(values, cols)])
+
+    def _add_rows(self, st, cols, data):
+        check_columns(data, cols)
+        if data and any(v is None for v in data[0]) and cols[0].type.code == T.TIMESTAMP \
+                and self._first_is_ts(st, cols[0]):
+            raise TaosError(errors.TSC_INVALID_OPERATION, "primary timestamp should not be null")
+        st.batches.append((st.tbname, st.tags, [list(r) for r in zip(*data)]))
+
+    def _first_is_ts(self, st, col) -> bool:
+        with self.store.lock:
+            _, _, cols, _, _, _ = self._target(st)
+        return cols[0] is col or cols[0].name == col.name
+
+    @stmt_action
+    def add_batch(self, a):
+        if self._stmt(a["stmt_id"]).sql is None:
+            raise TaosError(STMT_API_ERROR, "Stmt API usage error")
+
+    @stmt_action
+    def exec(self, a):
+        st = self._stmt(a["stmt_id"])
         if st.sql is None:
-            self._err(start, action, rid, sid, STMT_API_ERROR, "Stmt API usage error")
-            return
-        n = sum(1 for it in st.plan.col_items if it == "?") if st.is_insert else st.nparams
-        self._ok(start, action, rid, sid, {"num_params": n})
+            raise TaosError(STMT_API_ERROR)
+        if st.is_insert:
+            n = self._exec_insert(st)
+        else:
+            params = st.params if st.params is not None else [None] * st.nparams
+            if len(params) != st.nparams:
+                raise TaosError(errors.TSC_INVALID_OPERATION,
+                                "bind number out of range or not match")
+            n = self._run_query(st, params)
+        return {"affected": n}
 
-    def get_param(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
-        try:
-            if not st.is_insert:
-                raise TaosError(STMT_API_ERROR)
-            cols = self._bound_cols(st)
-            i = a["index"]
-            if not 0 <= i < len(cols):
-                raise TaosError(errors.TSC_INVALID_OPERATION, "invalid index")
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
+    def close(self, start, action, a):
+        self.s.stmts.pop(a["stmt_id"], None)        # no reply on success
+
+    @stmt_action
+    def get_tag_fields(self, a):
+        # taosAdapter's tag reply omits an empty "fields" (omitempty); the column reply sends null.
+        return self._fields_reply(a, self._bound_tags, omit_empty=True)
+
+    @stmt_action
+    def get_col_fields(self, a):
+        return self._fields_reply(a, self._bound_cols, omit_empty=False)
+
+    def _fields_reply(self, a, bound, omit_empty: bool):
+        st = self._stmt(a["stmt_id"])
+        if not st.is_insert:
+            raise TaosError(STMT_API_ERROR)
+        fields = bound(st)
+        if fields:
+            prec = V.PREC_CODE[self._precision(st)]
+            return {"fields": [field_info(c, prec) for c in fields]}
+        return {} if omit_empty else {"fields": None}
+
+    @stmt_action
+    def use_result(self, a):
+        st = self._stmt(a["stmt_id"])
+        if st.is_insert:
+            raise TaosError(errors.GENERIC, "Stmt API usage error")
+        return self._take_result(st, "result_id")
+
+    @stmt_action
+    def num_params(self, a):
+        st = self._stmt(a["stmt_id"])
+        if st.sql is None:
+            raise TaosError(STMT_API_ERROR, "Stmt API usage error")
+        n = sum(1 for it in st.plan.col_items if it == "?") if st.is_insert else st.nparams
+        return {"num_params": n}
+
+    @stmt_action
+    def get_param(self, a):
+        st = self._stmt(a["stmt_id"])
+        if not st.is_insert:
+            raise TaosError(STMT_API_ERROR)
+        cols = self._bound_cols(st)
+        i = a["index"]
+        if not 0 <= i < len(cols):
+            raise TaosError(errors.TSC_INVALID_OPERATION, "invalid index")
         t = cols[i].type
-        self._ok(start, action, rid, sid, {"index": i, "data_type": t.code,
-                                           "length": _field_bytes(t)})
+        return {"index": i, "data_type": t.code, "length": _field_bytes(t)}
+
+
+# -- bound data ---------------------------------------------------------------------------
+
+@contextmanager
+def _json_errors(what: str):
+    """A ConvertError inside is the adapter's ``stmt parse {what} json:...`` error."""
+    try:
+        yield
+    except ConvertError as e:
+        raise TaosError(errors.GENERIC, f"stmt parse {what} json:{e}") from None
+
+
+def _json_columns(raw) -> list:
+    """JSON bind columns: an array of arrays."""
+    if not isinstance(raw, list) or any(not isinstance(c, list) for c in raw):
+        raise ConvertError("columns is not an array of arrays")
+    return raw
+
+
+def _bad_block(e: rawblock.BlockError) -> TaosError:
+    return TaosError(errors.GENERIC, f"taossim: bad raw block: {e}")
+
+
+def _block_columns(block: bytes, cols: list, what: str) -> list:
+    """The values of a bound raw block, one list per column of ``cols`` (in their types)."""
+    try:
+        if len(rawblock.column_types(block)) != len(cols):
+            raise TaosError(errors.GENERIC, f"stmt {what} count not match")
+        return rawblock.decode(block, [c.type.code for c in cols])[1]
+    except rawblock.BlockError as e:
+        raise _bad_block(e) from None
+
+
+def field_info(c, prec_code: int) -> dict:
+    """A stmt field description (TAOS_FIELD_E) of column ``c``, timestamps in ``prec_code``."""
+    t = c.type
+    dec = t.code in (T.DECIMAL, T.DECIMAL64)
+    return {"name": c.name, "field_type": t.code,
+            "precision": t.precision if dec else (prec_code if t.code == T.TIMESTAMP else 0),
+            "scale": t.scale if dec else 0, "bytes": _field_bytes(t)}
+
+
+def check_columns(data: list, cols: list) -> None:
+    """``check_value`` for every value of the bound columns ``data`` (a list per column)."""
+    for col, c in zip(data, cols):
+        for v in col:
+            check_value(v, c)
 
 
 # -- value conversion -------------------------------------------------------------------

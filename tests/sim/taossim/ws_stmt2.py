@@ -2,9 +2,9 @@
 (with ``get_fields``), binary action 9 (stmt2_bind), stmt2_exec, stmt2_result,
 stmt2_close.
 
-The insert machinery (target resolution, tag/column placement, the write
-itself) is stmt v1's (``ws_stmt.StmtActions``); this module adds the stmt2
-payload parser and the stmt2 replies.  Payload structure errors are reported
+The replies, ``prepare`` parsing and the insert machinery (target resolution,
+tag/column placement, the write itself) are stmt v1's (``ws_stmt.StmtBase``);
+this module adds the stmt2 payload parser and the stmt2 actions.  Payload structure errors are reported
 like the adapter's Go parser (code 0xFFFF, a descriptive message); semantic
 errors (type or count mismatch, bad values) with TDengine codes.
 
@@ -18,11 +18,8 @@ from . import errors
 from . import types as T
 from . import values as V
 from .errors import TaosError
-from .sqllex import tokenize
-from .sqlparse import parse
-from .ws_sql import fields_meta
-from .ws_stmt import (Stmt, _StmtParser, _field_bytes, _literal, _normalise, _substitute,
-                      check_value)
+from .ws_stmt import (Stmt, StmtBase, _normalise, check_columns, check_value, field_info,
+                      stmt_action, stmt_binary_action)
 
 FIELD_COL, FIELD_TAG, FIELD_QUERY, FIELD_TBNAME = 1, 2, 3, 4
 TBNAME_BYTES = 271
@@ -225,7 +222,12 @@ def _query_value(btype, v):
     return v
 
 
-class Stmt2Actions:
+def _not_stmt2(sid) -> TaosError:
+    return TaosError(errors.GENERIC, f"stmtID:{sid}, isStmt2:true not match")
+
+
+class Stmt2Actions(StmtBase):
+    STMT = Stmt2
     _ID = {"req_id": "u64", "stmt_id": "u64"}
     ACTIONS = {
         "stmt2_init": ({"req_id": "u64", "single_stb_insert": "bool",
@@ -236,90 +238,40 @@ class Stmt2Actions:
         "stmt2_close": (_ID, "close", "stmt2 close"),
     }
 
-    def __init__(self, ws_session):
-        self.s = ws_session
-
-    @property
-    def v1(self):
-        return self.s.stmt
-
-    @property
-    def store(self):
-        return self.s.app.store
-
-    def _ok(self, start, action, rid, sid, extra=None):
-        self.s.reply(start, action, rid, extra=dict({"stmt_id": sid}, **(extra or {})))
-
-    def _err(self, start, action, rid, sid, code, message):
-        self.s.error(start, action, rid, code, message, stmt_id=sid)
-
-    def _get(self, start, action, rid, sid):
-        st = self.s.stmts.get(sid)
-        if st is None:
-            self._err(start, action, rid, sid, errors.GENERIC, "stmt is nil")
-        elif not isinstance(st, Stmt2):
-            self._err(start, action, rid, sid, errors.GENERIC,
-                      f"stmtID:{sid}, isStmt2:true not match")
-            st = None
+    def _stmt(self, sid) -> Stmt2:
+        st = super()._stmt(sid)
+        if not isinstance(st, Stmt2):
+            raise _not_stmt2(sid)
         return st
 
     # -- actions ---------------------------------------------------------------------
-    def init(self, start, action, a):
-        s = self.s
-        sid = s.next_stmt_id
-        s.next_stmt_id += 1
-        s.stmts[sid] = Stmt2(sid)
-        self._ok(start, action, a["req_id"], sid)
-
-    def prepare(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
+    @stmt_action
+    def prepare(self, a):
+        st = self._stmt(a["stmt_id"])
         sql = a["sql"].strip()
-        try:
-            toks = tokenize(sql)
-            if toks and toks[0].is_kw("insert"):
-                plan = _StmtParser(sql).insert_plan()
-                st.plan, st.is_insert, st.nparams, st.tbname = plan, True, 0, None
-                if plan.table is not None:
-                    with self.store.lock:
-                        self.v1._target(st)
-                fields = self._insert_fields(st) if a["get_fields"] else None
-            else:
-                n = sum(1 for t in toks if t.is_op("?"))
-                parse(_substitute(sql, ["0"] * n))
-                st.plan, st.is_insert, st.nparams = None, False, n
-                fields = None
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        except RecursionError:
-            e = errors.syntax_error(sql)
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        st.sql = sql
-        st.batches, st.tags, st.params, st.result = [], None, None, None
+        self._parse(st, sql)
+        fields = self._insert_fields(st) if st.is_insert and a["get_fields"] else None
+        st.prepared(sql)
         count = (len(fields) if fields is not None else 0) if st.is_insert else st.nparams
-        self._ok(start, action, rid, sid, {"is_insert": st.is_insert, "fields": fields,
-                                           "fields_count": count if a["get_fields"] else 0})
+        return {"is_insert": st.is_insert, "fields": fields,
+                "fields_count": count if a["get_fields"] else 0}
 
     def _insert_fields(self, st):
         plan = st.plan
         with self.store.lock:
             if plan.stable is not None:
-                db = self.v1._db(plan.stable)
+                db = self._db(plan.stable)
                 stable = db.stables.get(plan.stable.name)
                 if stable is None:
                     raise TaosError(errors.PAR_TABLE_NOT_EXIST)
                 cols, tags = stable.columns, stable.tags
-                tidx = self.v1._tag_targets(st, tags)
+                tidx = self._tag_targets(st, tags)
             elif plan.table is not None:
-                db, _, cols, tags, _, _ = self.v1._target(st)
+                db, _, cols, tags, _, _ = self._target(st)
                 tidx = []
             else:
                 raise TaosError(errors.TSC_STMT_TBNAME_ERROR)
-            cidx = self.v1._col_targets(st, cols)
+            cidx = self._col_targets(st, cols)
         prec = V.PREC_CODE[db.precision]
         out = []
         if plan.table is None:
@@ -327,65 +279,47 @@ class Stmt2Actions:
                         "bytes": TBNAME_BYTES, "bind_type": FIELD_TBNAME})
         for k, item in zip(tidx, plan.tag_items):
             if item == "?":
-                out.append(self._field(tags[k], prec, FIELD_TAG))
+                out.append(dict(field_info(tags[k], prec), bind_type=FIELD_TAG))
         for k, item in zip(cidx, plan.col_items):
             if item == "?":
-                out.append(self._field(cols[k], prec, FIELD_COL))
+                out.append(dict(field_info(cols[k], prec), bind_type=FIELD_COL))
         return out
 
-    @staticmethod
-    def _field(c, prec, bind_type):
-        t = c.type
-        dec = t.code in (T.DECIMAL, T.DECIMAL64)
-        return {"name": c.name, "field_type": t.code,
-                "precision": t.precision if dec else (prec if t.code == T.TIMESTAMP else 0),
-                "scale": t.scale if dec else 0, "bytes": _field_bytes(t), "bind_type": bind_type}
-
-    def bind(self, start, action, rid, sid, data):
+    @stmt_binary_action
+    def bind(self, sid, data):
         """Binary action 9: header, u16 version, i32 col_idx, payload (§2.10)."""
         if len(data) < 30:
-            self._err(start, action, rid, sid, errors.GENERIC,
-                      f"stmt2 bind message too short: {len(data)} bytes")
-            return
+            raise TaosError(errors.GENERIC, f"stmt2 bind message too short: {len(data)} bytes")
         version, col_idx = struct.unpack_from("<Hi", data, 24)
         if version != 1:
-            self._err(start, action, rid, sid, errors.GENERIC, "unknown stmt2 bind version")
-            return
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
+            raise TaosError(errors.GENERIC, "unknown stmt2 bind version")
+        st = self._stmt(sid)
+        if st.sql is None:
+            raise TaosError(errors.TSC_STMT_API_ERROR)
+        if col_idx != -1:
+            raise TaosError(errors.GENERIC, "taossim: stmt2 bind with col_idx >= 0 is "
+                            "not simulated")
         try:
-            if st.sql is None:
-                raise TaosError(errors.TSC_STMT_API_ERROR)
-            if col_idx != -1:
-                raise TaosError(errors.GENERIC, "taossim: stmt2 bind with col_idx >= 0 is "
-                                "not simulated")
             tables = parse_payload(data, 30)
-            if st.is_insert:
-                batches = [self._insert_batch(st, name, tags, cols) for name, tags, cols in tables]
-                st.batches.extend(batches)
-            else:
-                if len(tables) != 1 or tables[0][0] is not None or tables[0][1] is not None:
-                    raise TaosError(errors.TSC_INVALID_OPERATION,
-                                    "query statements bind one table of parameters")
-                cols = tables[0][2] or []
-                if len(cols) != st.nparams:
-                    raise TaosError(errors.TSC_INVALID_OPERATION,
-                                    "bind number out of range or not match")
-                params = []
-                for btype, vals in cols:
-                    if len(vals) != 1:
-                        raise TaosError(errors.TSC_INVALID_OPERATION,
-                                        "query parameters bind exactly one row")
-                    params.append(_query_value(btype, vals[0]))
-                st.params = params
         except PayloadError as e:
-            self._err(start, action, rid, sid, errors.GENERIC, str(e))
+            raise TaosError(errors.GENERIC, str(e)) from None
+        if st.is_insert:
+            batches = [self._insert_batch(st, name, tags, cols) for name, tags, cols in tables]
+            st.batches.extend(batches)
             return
-        except TaosError as e:
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        self._ok(start, action, rid, sid)
+        if len(tables) != 1 or tables[0][0] is not None or tables[0][1] is not None:
+            raise TaosError(errors.TSC_INVALID_OPERATION,
+                            "query statements bind one table of parameters")
+        cols = tables[0][2] or []
+        if len(cols) != st.nparams:
+            raise TaosError(errors.TSC_INVALID_OPERATION, "bind number out of range or not match")
+        params = []
+        for btype, vals in cols:
+            if len(vals) != 1:
+                raise TaosError(errors.TSC_INVALID_OPERATION,
+                                "query parameters bind exactly one row")
+            params.append(_query_value(btype, vals[0]))
+        st.params = params
 
     def _insert_batch(self, st, name, tags, cols):
         plan = st.plan
@@ -394,8 +328,8 @@ class Stmt2Actions:
         saved = st.tbname
         st.tbname = name
         try:
-            bound_cols = self.v1._bound_cols(st)
-            bound_tags = self.v1._bound_tags(st)
+            bound_cols = self._bound_cols(st)
+            bound_tags = self._bound_tags(st)
         finally:
             st.tbname = saved
         cols = cols or []
@@ -416,59 +350,40 @@ class Stmt2Actions:
                 tag_vals.append(_coerce(bt, vals[0], c))
         elif not bound_tags:
             tag_vals = []
-        for col, c in zip(data, bound_cols):
-            for v in col:
-                check_value(v, c)
+        check_columns(data, bound_cols)
         for v, c in zip(tag_vals or [], bound_tags):
             check_value(v, c)
         rows = [list(r) for r in zip(*data)]
         return (name, tag_vals, rows)
 
-    def exec(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
+    @stmt_action
+    def exec(self, a):
+        st = self._stmt(a["stmt_id"])
         try:
             if st.sql is None:
                 raise TaosError(errors.TSC_STMT_API_ERROR)
             if st.is_insert:
-                n = self.v1._exec_insert(st)
+                n = self._exec_insert(st)
             else:
                 if st.params is None:
                     raise TaosError(errors.TSC_STMT_API_ERROR)
-                res = self.s.sql.execute(_substitute(st.sql, [_literal(v) for v in st.params]))
-                st.result = res
-                n = res.affected_rows if res.is_update else 0
-        except TaosError as e:
+                n = self._run_query(st, st.params)
+        except TaosError:
             st.batches = []
-            self._err(start, action, rid, sid, e.code, e.desc)
-            return
-        self._ok(start, action, rid, sid, {"affected": n})
+            raise
+        return {"affected": n}
 
-    def result(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
-        st = self._get(start, action, rid, sid)
-        if st is None:
-            return
+    @stmt_action
+    def result(self, a):
+        st = self._stmt(a["stmt_id"])
         if st.is_insert:
-            self._err(start, action, rid, sid, errors.GENERIC, "stmt is insert, no result set")
-            return
-        res = st.result
-        if res is None or res.is_update:
-            self._err(start, action, rid, sid, errors.GENERIC, "Stmt API usage error")
-            return
-        st.result = None
-        result_id = self.s.sql.add_result(res)
-        self._ok(start, action, rid, sid, dict({"id": result_id}, **fields_meta(res)))
+            raise TaosError(errors.GENERIC, "stmt is insert, no result set")
+        return self._take_result(st, "id")
 
-    def close(self, start, action, a):
-        rid, sid = a["req_id"], a["stmt_id"]
+    @stmt_action
+    def close(self, a):
+        sid = a["stmt_id"]
         st = self.s.stmts.get(sid)
         if st is not None and not isinstance(st, Stmt2):
-            self._err(start, action, rid, sid, errors.GENERIC,
-                      f"stmtID:{sid}, isStmt2:true not match")
-            return
+            raise _not_stmt2(sid)
         self.s.stmts.pop(sid, None)
-        self._ok(start, action, rid, sid)
-

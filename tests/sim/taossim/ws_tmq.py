@@ -20,10 +20,9 @@ from . import errors
 from .auth import Credentials
 from .engine import CLIENT_VERSION
 from .errors import TaosError
-from .faults import WsFaultPlan
 from .tmq import INVALID_PARA
 from .websocket import OP_TEXT, WebSocket
-from .ws_session import (PING_INTERVAL, READ_TIMEOUT, TRACE, ArgError, decode_args, marshal)
+from .ws_session import ArgError, WsConnection, decode_args, reply_envelope
 
 FETCH_RAW_DATA = 8
 TMQ_RAW_MESSAGE = 3
@@ -137,11 +136,12 @@ class HeldMessage:
         self.buffer = b""               # the adapter's per-message reply buffer
 
 
-class TmqSession:
+class TmqSession(WsConnection):
+    PATH = "/rest/tmq"
+    PING_THREAD = "taossim-tmq-ping"
+
     def __init__(self, app, ws: WebSocket, client=("127.0.0.1", 0)):
-        self.app = app
-        self.ws = ws
-        self.client = client
+        super().__init__(app, ws, client)
         self.broker = app.store.tmq
         self.consumer = None
         self.unsubscribed = False
@@ -155,73 +155,30 @@ class TmqSession:
         self.slot_cond = threading.Condition()
         self.slot = None                # the one queued poll request
         self.poller = None
-        self._stop = threading.Event()
-        self.faults = WsFaultPlan(app.faults, "/rest/tmq", ws)   # sim-only fault injection
 
     # -- replies ---------------------------------------------------------------
     def reply(self, start, action, req_id, extra=None, code=0, message="", timing=None):
-        body = {"code": code & 0xFFFF, "message": message, "action": action, "req_id": req_id,
-                "timing": time.time_ns() - start if timing is None else timing}
-        if extra:
-            body.update(extra)
-        self.ws.send_text(marshal(body))
+        self.send(reply_envelope(start, action, req_id, code, message, timing), extra)
 
     def error(self, start, action, req_id, code, message, message_id=None):
-        body = {"code": code & 0xFFFF, "message": message, "action": action, "req_id": req_id,
-                "timing": time.time_ns() - start}
-        if message_id is not None:
-            body["message_id"] = message_id
-        self.ws.send_text(marshal(body))
+        self.reply(start, action, req_id, None if message_id is None else
+                   {"message_id": message_id}, code, message)
 
-    # -- loop --------------------------------------------------------------------
-    def run(self):
-        if not self.faults.start():
-            return
-        pinger = threading.Thread(target=self._ping_loop, daemon=True, name="taossim-tmq-ping")
-        pinger.start()
-        try:
-            self.ws.sock.settimeout(READ_TIMEOUT)
-        except OSError:
-            pass
-        try:
-            while True:
-                got = self.ws.recv()
-                if got is None:
-                    break
-                opcode, data = got
-                start = time.time_ns()
-                if TRACE:
-                    shown = data[:400].decode("utf-8", "replace") if opcode == OP_TEXT \
-                        else data[:64].hex()
-                    self.app.log(f"/rest/tmq <- {'text' if opcode == OP_TEXT else 'binary'} "
-                                 f"{len(data)}B {shown}")
-                if opcode != OP_TEXT:
-                    continue                       # binary frames are ignored
-                try:
-                    self.handle(data, start)
-                except Exception as exc:           # a simulator bug must not kill the socket
-                    self.app.log(f"/rest/tmq internal error: {exc!r}")
-                    import traceback
-                    traceback.print_exc()
-                finally:
-                    self.faults.end()
-        finally:
-            self._stop.set()
-            with self.slot_cond:
-                self.slot_cond.notify_all()
-            if self.consumer is not None:
-                self.consumer.closed = True
-                with self.broker.cond:
-                    self.broker.cond.notify_all()
-                with self.native:
-                    self.broker.close(self.consumer)
-            self.held = None
-            self.ws.close()
+    # -- messages ------------------------------------------------------------------
+    def handle_message(self, opcode: int, data: bytes, start: int):
+        if opcode == OP_TEXT:
+            self.handle(data, start)               # binary frames are ignored
 
-    def _ping_loop(self):
-        while not self._stop.wait(PING_INTERVAL):
-            if not self.ws.ping():
-                return
+    def release(self):
+        with self.slot_cond:
+            self.slot_cond.notify_all()
+        if self.consumer is not None:
+            self.consumer.closed = True
+            with self.broker.cond:
+                self.broker.cond.notify_all()
+            with self.native:
+                self.broker.close(self.consumer)
+        self.held = None
 
     def handle(self, data: bytes, start: int):
         try:
