@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -41,6 +42,12 @@ std::chrono::microseconds parse_seconds(const std::string& key, const std::strin
     return std::chrono::microseconds(us < 1 ? 1 : us);  // a tiny positive value still means "some"
 }
 
+std::string seconds_text(std::chrono::microseconds us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(us.count()) / 1e6);
+    return buf;
+}
+
 void read_timeouts(const Dsn& dsn, std::chrono::microseconds& connect_timeout, std::chrono::microseconds& read_timeout) {
     if (auto t = dsn.param("timeout")) connect_timeout = read_timeout = parse_seconds("timeout", *t);
     if (auto t = dsn.param("connect_timeout")) connect_timeout = parse_seconds("connect_timeout", *t);
@@ -71,6 +78,15 @@ TlsParams tls_params(const Dsn& dsn) {
         }
     }
     return p;
+}
+
+StmtApi stmt_api_param(const Dsn& dsn, StmtApi fallback) {
+    const auto st = dsn.param("stmt");
+    if (!st) return fallback;
+    if (*st == "v1") return StmtApi::V1;
+    if (*st == "v2") return StmtApi::V2;
+    if (*st == "auto") return StmtApi::Auto;
+    throw DsnError("DSN parameter 'stmt' must be v1, v2 or auto");
 }
 
 }  // namespace taoslink::plugin

@@ -1,4 +1,5 @@
-// DSN parameters every network plugin reads the same way: endpoints, timeouts, time zone, TLS.
+// DSN parameters the plugins read the same way: endpoints, timeouts, time zone, TLS, statement API.
+// Needs no Poco: taos-native links it too (taoslink_plugin_base).
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,9 @@ std::vector<Endpoint> endpoints_or_default(const Dsn& dsn, std::uint16_t default
 /// positive number of at most a year (or 0, with `allow_zero`).
 std::chrono::microseconds parse_seconds(const std::string& key, const std::string& value, bool allow_zero = false);
 
+/// A duration for messages: "2.5 s".
+std::string seconds_text(std::chrono::microseconds us);
+
 /// Applies `timeout` (both), then `connect_timeout` and `read_timeout`, to the given defaults.
 void read_timeouts(const Dsn& dsn, std::chrono::microseconds& connect_timeout, std::chrono::microseconds& read_timeout);
 
@@ -34,5 +38,11 @@ struct TlsParams {
     std::string ca_file;
 };
 TlsParams tls_params(const Dsn& dsn);
+
+/// Which statement API Connection::statement() uses (DSN `stmt=v1|v2|auto`; default auto).
+enum class StmtApi { Auto, V1, V2 };
+
+/// `stmt`, `fallback` when absent. Throws DsnError for any value but v1, v2 and auto.
+StmtApi stmt_api_param(const Dsn& dsn, StmtApi fallback = StmtApi::Auto);
 
 }  // namespace taoslink::plugin

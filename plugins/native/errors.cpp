@@ -1,12 +1,11 @@
 #include "errors.hpp"
 
+#include "error_codes.hpp"  // plugins/common
 #include "taoslink/error.hpp"
 
 namespace taoslink::native {
 
 namespace {
-
-bool is_auth_code(int code) noexcept { return code >= 0x0350 && code <= 0x0357; }
 
 // taosc's RPC codes for an unreachable or broken server (taoserror.h TSDB_CODE_RPC_*), and an
 // invalid connection handle.
@@ -30,7 +29,7 @@ void raise_taosc_error(int code, const std::string& message, const std::string& 
     code &= 0xFFFF;
     std::string text = message.empty() ? "unknown error" : message;
     if (!context.empty()) text = context + ": " + text;
-    if (code == code::AuthFailure || (at_connect && is_auth_code(code))) throw AuthError(code, std::move(text));
+    if (code == code::AuthFailure || (at_connect && plugin::is_auth_code(code))) throw AuthError(code, std::move(text));
     if (code == code::RpcTimeout) throw TimeoutError(code, std::move(text));
     if (is_network_code(code)) throw ConnectionError(code, std::move(text));
     throw ServerError(code, std::move(text));

@@ -6,18 +6,6 @@
 
 namespace taoslink::native {
 
-namespace {
-
-// As plugins/common's timezone_param, without linking that library's TLS (and Poco) into a
-// plugin that never opens a socket itself.
-std::string timezone_param(const Dsn& dsn) {
-    const auto tz = dsn.param("tz"), timezone = dsn.param("timezone");
-    if (tz && timezone && *tz != *timezone) throw DsnError("DSN parameters 'tz' and 'timezone' disagree");
-    return tz ? *tz : timezone ? *timezone : std::string();
-}
-
-}  // namespace
-
 const std::vector<std::string>& accepted_parameters() {
     static const std::vector<std::string> keys = {"app",  "charset", "config",   "libtaos",
                                                   "stmt", "timezone", "tz",      "user_ip"};
@@ -48,16 +36,11 @@ NativeOptions options_from_dsn(const Dsn& dsn) {
     o.database = dsn.database;
     o.libtaos = dsn.param_or("libtaos", "");
     o.config_dir = dsn.param_or("config", "");
-    o.timezone = timezone_param(dsn);
+    o.timezone = plugin::timezone_param(dsn);
     o.charset = dsn.param_or("charset", "");
     o.app = dsn.param_or("app", "");
     o.user_ip = dsn.param_or("user_ip", "");
-    if (auto st = dsn.param("stmt")) {
-        if (*st == "v1") o.stmt = StmtApi::V1;
-        else if (*st == "v2") o.stmt = StmtApi::V2;
-        else if (*st == "auto") o.stmt = StmtApi::Auto;
-        else throw DsnError("DSN parameter 'stmt' must be v1, v2 or auto");
-    }
+    o.stmt = plugin::stmt_api_param(dsn, o.stmt);
     return o;
 }
 

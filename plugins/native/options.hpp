@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "dsn_params.hpp"  // plugins/common (taoslink_plugin_base: no Poco)
 #include "taoslink/dsn.hpp"
 
 namespace taoslink::native {
 
-enum class StmtApi { Auto, V1, V2 };
+using StmtApi = plugin::StmtApi;  // DSN `stmt=v1|v2|auto`
 
 struct NativeOptions {
     std::string host;        ///< empty: taosc's firstEp (taos.cfg)

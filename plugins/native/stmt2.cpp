@@ -1,5 +1,6 @@
 #include "stmt2.hpp"
 
+#include "bind_rows.hpp"  // plugins/common
 #include "errors.hpp"
 #include "result.hpp"
 #include "taoslink/error.hpp"
@@ -45,14 +46,7 @@ void append_rows(BindColumn& into, const BindColumn& more) {
         throw UsageError(code::InvalidArgument, "a later bind of the same table changes a column's type from " +
                                                     std::string(type_name(into.type)) + " to " +
                                                     std::string(type_name(more.type)));
-    if (!into.is_null.empty() || !more.is_null.empty()) {
-        into.is_null.resize(into.rows, 0);
-        if (more.is_null.empty()) into.is_null.resize(into.rows + more.rows, 0);
-        else into.is_null.insert(into.is_null.end(), more.is_null.begin(), more.is_null.end());
-    }
-    into.data.insert(into.data.end(), more.data.begin(), more.data.end());
-    into.lengths.insert(into.lengths.end(), more.lengths.begin(), more.lengths.end());
-    into.rows += more.rows;
+    plugin::append_rows(into, more);
 }
 
 NativeStmt2::NativeStmt2(std::shared_ptr<const Taosc> taosc, std::shared_ptr<TaosHandle> conn) : t_(std::move(taosc)) {

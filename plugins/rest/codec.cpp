@@ -3,6 +3,8 @@
 #include <cctype>
 #include <limits>
 
+#include "taoslink/dsn.hpp"
+
 namespace taoslink::rest {
 namespace {
 
@@ -190,22 +192,7 @@ std::string base64_encode(std::string_view in) {
     return out;
 }
 
-std::string url_encode(std::string_view in) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(in.size());
-    for (const char ch : in) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += ch;
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
+std::string url_encode(std::string_view in) { return percent_encode(in); }  // the DSN's encoding
 
 std::string parse_use_statement(std::string_view sql) {
     auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };

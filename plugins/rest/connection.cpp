@@ -5,31 +5,12 @@
 #include "codec.hpp"
 #include "errors.hpp"
 #include "result.hpp"
+#include "request_text.hpp"  // plugins/common
 #include "taoslink/error.hpp"
 
 namespace taoslink::rest {
 
 namespace {
-
-std::string quote_identifier(std::string_view name) {
-    std::string out = "`";
-    out += name;
-    out += '`';
-    return out;
-}
-
-const char* precision_param(SchemalessPrecision p) {
-    switch (p) {
-        case SchemalessPrecision::Hours: return "h";
-        case SchemalessPrecision::Minutes: return "m";
-        case SchemalessPrecision::Seconds: return "s";
-        case SchemalessPrecision::Milli: return "ms";
-        case SchemalessPrecision::Micro: return "u";
-        case SchemalessPrecision::Nano: return "ns";
-        case SchemalessPrecision::NotConfigured: break;
-    }
-    return nullptr;
-}
 
 std::string http_status_text(const HttpResponse& r) {
     return "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
@@ -49,7 +30,7 @@ RestConnection::RestConnection(RestOptions options, std::string description)
                 // One cheap statement checks the address, TLS and the credentials (taosAdapter
                 // only learns a password is wrong when it runs SQL), and the database if given.
                 if (!database_.empty()) {
-                    run_sql("use " + quote_identifier(database_), std::string(), {});
+                    run_sql("use " + plugin::quote_identifier(database_), std::string(), {});
                 } else {
                     auto r = run_sql("select server_version()", std::string(), {});
                     if (auto b = r->next_block(); b && b->rows() > 0 && b->columns() > 0 && !b->column(0).is_null(0)) {
@@ -153,11 +134,7 @@ std::unique_ptr<Result> RestConnection::query(std::string_view sql, const Reques
 }
 
 void RestConnection::select_db(std::string_view db) {
-    if (db.empty()) throw UsageError(code::InvalidArgument, "select_db: the database name is empty");
-    if (db.find('`') != std::string_view::npos) {
-        throw UsageError(code::InvalidArgument, "select_db: invalid database name '" + std::string(db) + "'");
-    }
-    run_sql("use " + quote_identifier(db), std::string(), {});
+    run_sql(plugin::select_db_statement(db), std::string(), {});
     std::lock_guard lock(mu_);
     database_ = std::string(db);
 }
@@ -200,7 +177,7 @@ std::int64_t RestConnection::schemaless_insert(const SchemalessRequest& request)
         case SchemalessProtocol::Line:
             req.target = "/influxdb/v1/write";
             add("db", db);
-            if (const char* p = precision_param(request.precision)) add("precision", p);
+            if (const char* p = plugin::schemaless_precision_text(request.precision); *p) add("precision", p);
             break;
         case SchemalessProtocol::Telnet:
             req.target = "/opentsdb/v1/put/telnet/" + url_encode(db);

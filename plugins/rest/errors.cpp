@@ -6,11 +6,6 @@
 
 namespace taoslink::rest {
 
-bool is_auth_code(int code) noexcept {
-    code &= 0xFFFF;
-    return code >= 0x0350 && code <= 0x0357;
-}
-
 void raise_server_error(int code, std::string message, int http_status) {
     code &= 0xFFFF;
     if (code == kAuthFailure) throw AuthError(code, std::move(message), http_status);

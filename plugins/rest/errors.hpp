@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "error_codes.hpp"  // plugins/common
+
 namespace taoslink::rest {
 
 /// TDengine's "invalid data format" schemaless code, used when an Influx/OpenTSDB error body
@@ -13,8 +15,7 @@ inline constexpr int kSmlInvalidData = 0x3002;
 /// Authentication failure: the user is unknown or the password wrong (TDengine 0x0357).
 inline constexpr int kAuthFailure = 0x0357;
 
-/// Whether `code` is one of TDengine's user/authentication codes (0x0350..0x0357).
-bool is_auth_code(int code) noexcept;
+using plugin::is_auth_code;  // plugins/common/error_codes.hpp
 
 /// Throws the exception for a TDengine error reported by the server: AuthError for 0x0357,
 /// ServerError otherwise. `code` is masked to 16 bits.

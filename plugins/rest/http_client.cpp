@@ -3,7 +3,6 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <cstdio>
 #include <typeinfo>
 #include <utility>
 
@@ -17,11 +16,16 @@
 #include <Poco/Timespan.h>
 
 #include "codec.hpp"
+#include "dsn_params.hpp"   // plugins/common: seconds_text
+#include "poco_errors.hpp"  // plugins/common: is<E>
 #include "taoslink/error.hpp"
 #include "taoslink/version.hpp"
 #include "tls.hpp"
 
 namespace taoslink::rest {
+
+using plugin::is;
+using plugin::seconds_text;
 
 namespace {
 
@@ -67,17 +71,6 @@ private:
 };
 
 enum class Phase { Connect, Send, Receive, Body };
-
-std::string seconds_text(std::chrono::microseconds us) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(us.count()) / 1e6);
-    return buf;
-}
-
-template <class E>
-bool is(const Poco::Exception& e) {
-    return dynamic_cast<const E*>(&e) != nullptr;
-}
 
 // A reused keep-alive connection the server closed while it sat idle fails like this, before
 // any byte of the response; sending again on a fresh connection is safe.

@@ -3,34 +3,16 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
-#include <thread>
 
 #include "codec.hpp"
+#include "failover.hpp"
 #include "result.hpp"
+#include "request_text.hpp"  // plugins/common
 #include "stmt.hpp"
 #include "stmt2.hpp"
 #include "taoslink/error.hpp"
 
 namespace taoslink::ws {
-
-namespace {
-
-const char* precision_string(SchemalessPrecision p) {
-    switch (p) {
-        case SchemalessPrecision::Hours: return "h";
-        case SchemalessPrecision::Minutes: return "m";
-        case SchemalessPrecision::Seconds: return "s";
-        case SchemalessPrecision::Milli: return "ms";
-        case SchemalessPrecision::Micro: return "u";
-        case SchemalessPrecision::Nano: return "ns";
-        case SchemalessPrecision::NotConfigured: break;
-    }
-    return "";
-}
-
-std::string quote_identifier(std::string_view name) { return "`" + std::string(name) + "`"; }
-
-}  // namespace
 
 std::string parse_use_statement(std::string_view sql) {
     auto skip = [&](std::size_t i) {
@@ -65,13 +47,9 @@ WsConnection::WsConnection(WsOptions options, std::string description)
 WsConnection::~WsConnection() { close(); }
 
 std::shared_ptr<Session> WsConnection::open_any(bool initial) {
+    static constexpr FailoverText text{"the connection is closed", "no endpoint answered: ", "could not reconnect after "};
     const std::size_t n = options_.endpoints.size();
-    const int attempts = initial ? static_cast<int>(n) : std::max(1, options_.conn_retries);
-    auto backoff = options_.retry_backoff;
-    std::string failures;
-    std::exception_ptr last;
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-        if (closed_.load()) throw ConnectionError(code::ConnectionClosed, "the connection is closed");
+    auto open = [&] {
         Endpoint ep;
         std::string db;
         {
@@ -79,35 +57,15 @@ std::shared_ptr<Session> WsConnection::open_any(bool initial) {
             ep = options_.endpoints[next_endpoint_ % n];
             db = database_;
         }
-        try {
-            auto s = Session::open(options_, ep, db);
-            connects_.fetch_add(1);
-            return s;
-        } catch (const AuthError&) {
-            throw;
-        } catch (const ConnectionError& e) {
-            {
-                std::lock_guard lock(mu_);
-                next_endpoint_ = (next_endpoint_ + 1) % n;  // the next attempt tries the next endpoint
-            }
-            if (!failures.empty()) failures += "; ";
-            failures += e.message();
-            last = std::current_exception();
-        }
-        if (!initial && attempt + 1 < attempts) {
-            std::this_thread::sleep_for(backoff);
-            backoff = std::min(backoff * 2, options_.retry_backoff_max);
-        }
-    }
-    if (initial && n == 1) std::rethrow_exception(last);
-    const std::string head = initial ? "no endpoint answered: " : "could not reconnect after " + std::to_string(attempts) + " attempts: ";
-    try {
-        std::rethrow_exception(last);
-    } catch (const TimeoutError& e) {
-        throw TimeoutError(e.code(), head + failures);
-    } catch (const ConnectionError& e) {
-        throw ConnectionError(e.code(), head + failures);
-    }
+        auto s = Session::open(options_, ep, db);
+        connects_.fetch_add(1);
+        return s;
+    };
+    auto next = [&] {
+        std::lock_guard lock(mu_);
+        next_endpoint_ = (next_endpoint_ + 1) % n;
+    };
+    return open_with_failover(options_, initial, closed_, text, open, next);
 }
 
 std::shared_ptr<Session> WsConnection::session() {
@@ -151,11 +109,7 @@ std::unique_ptr<Result> WsConnection::query(std::string_view sql, const RequestO
 }
 
 void WsConnection::select_db(std::string_view db) {
-    if (db.empty()) throw UsageError(code::InvalidArgument, "select_db: the database name is empty");
-    if (db.find('`') != std::string_view::npos) {
-        throw UsageError(code::InvalidArgument, "select_db: invalid database name '" + std::string(db) + "'");
-    }
-    query("use " + quote_identifier(db));
+    query(plugin::select_db_statement(db));
     std::lock_guard lock(mu_);
     database_ = std::string(db);
 }
@@ -179,7 +133,7 @@ std::int64_t WsConnection::schemaless_insert(const SchemalessRequest& request) {
     auto s = session();
     JsonArgs a;
     a.add("protocol", static_cast<int>(request.protocol))
-        .add("precision", precision_string(request.precision))
+        .add("precision", plugin::schemaless_precision_text(request.precision))
         .add("data", request.lines)
         .add("ttl", static_cast<std::int64_t>(request.ttl));
     if (!request.table_name_key.empty()) a.add("table_name_key", request.table_name_key);

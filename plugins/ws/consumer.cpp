@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <thread>
 
 #include <simdjson.h>
 
 #include "errors.hpp"
+#include "failover.hpp"
 #include "session.hpp"
 #include "taoslink/error.hpp"
 #include "tmq_payload.hpp"
@@ -169,26 +169,12 @@ WsConsumer::WsConsumer(WsOptions options, TmqSettings settings)
 WsConsumer::~WsConsumer() { close(); }
 
 std::shared_ptr<WsConsumer::Link> WsConsumer::open_link(const Endpoint& ep) {
-    WsClientConfig c;
-    c.tls = options_.tls;
-    c.tls_verify = options_.tls_verify;
-    c.ca_file = options_.ca_file;
-    c.target = upgrade_target(options_);
-    c.connect_timeout = options_.connect_timeout;
+    WsClientConfig c = client_config(options_);
     c.read_timeout = settings_.request_timeout;
-    c.ping_interval = options_.ping_interval;
     auto link = std::make_shared<Link>();
     link->client = std::make_shared<WsClient>(c, ep);
     try {
-        CallOptions opts;
-        opts.what = "version";
-        opts.timeout = options_.connect_timeout;
-        const std::uint64_t id = link->client->next_req_id();
-        const Frame f = link->client->call_json(JsonArgs().request("version", id), id, opts);
-        if (f.binary) throw ProtocolError("taosAdapter answered `version` on /rest/tmq with a binary frame");
-        const JsonReply v(f.text());
-        v.check();
-        link->version = v.string("version");
+        link->version = ask_version(*link->client, options_.connect_timeout, " on /rest/tmq");
         link->raw_data = version_at_least(link->version, "3.3.2.0");
         link->offset_api = version_at_least(link->version, "3.2.2.0");
     } catch (...) {
@@ -200,38 +186,12 @@ std::shared_ptr<WsConsumer::Link> WsConsumer::open_link(const Endpoint& ep) {
 }
 
 std::shared_ptr<WsConsumer::Link> WsConsumer::open_any(bool initial) {
+    static constexpr FailoverText text{"the consumer is closed", "no endpoint answered on /rest/tmq: ",
+                                       "could not reconnect the consumer after "};
     const std::size_t n = options_.endpoints.size();
-    const int attempts = initial ? static_cast<int>(n) : std::max(1, options_.conn_retries);
-    auto backoff = options_.retry_backoff;
-    std::string failures;
-    std::exception_ptr last;
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-        if (closed_.load()) throw ConnectionError(code::ConnectionClosed, "the consumer is closed");
-        const Endpoint ep = options_.endpoints[next_endpoint_ % n];
-        try {
-            return open_link(ep);
-        } catch (const AuthError&) {
-            throw;
-        } catch (const ConnectionError& e) {
-            next_endpoint_ = (next_endpoint_ + 1) % n;
-            failures += (failures.empty() ? "" : "; ") + e.message();
-            last = std::current_exception();
-        }
-        if (!initial && attempt + 1 < attempts) {
-            std::this_thread::sleep_for(backoff);
-            backoff = std::min(backoff * 2, options_.retry_backoff_max);
-        }
-    }
-    if (initial && n == 1) std::rethrow_exception(last);
-    const std::string head = initial ? "no endpoint answered on /rest/tmq: "
-                                     : "could not reconnect the consumer after " + std::to_string(attempts) + " attempts: ";
-    try {
-        std::rethrow_exception(last);
-    } catch (const TimeoutError& e) {
-        throw TimeoutError(e.code(), head + failures);
-    } catch (const ConnectionError& e) {
-        throw ConnectionError(e.code(), head + failures);
-    }
+    return open_with_failover(
+        options_, initial, closed_, text, [&] { return open_link(options_.endpoints[next_endpoint_ % n]); },
+        [&] { next_endpoint_ = (next_endpoint_ + 1) % n; });
 }
 
 std::shared_ptr<WsConsumer::Link> WsConsumer::live() {

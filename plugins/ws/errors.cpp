@@ -4,11 +4,6 @@
 
 namespace taoslink::ws {
 
-bool is_auth_code(int code) noexcept {
-    code &= 0xFFFF;
-    return code >= 0x0350 && code <= 0x0357;
-}
-
 void raise_server_error(int code, std::string message, bool at_login) {
     code &= 0xFFFF;
     if (message.empty()) message = "unknown error";

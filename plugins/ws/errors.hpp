@@ -3,10 +3,11 @@
 
 #include <string>
 
+#include "error_codes.hpp"  // plugins/common
+
 namespace taoslink::ws {
 
-/// Whether `code` is one of TDengine's user/authentication codes (0x0350..0x0357).
-bool is_auth_code(int code) noexcept;
+using plugin::is_auth_code;  // plugins/common/error_codes.hpp
 
 /// Throws the exception for an error reported by taosAdapter or TDengine: AuthError for
 /// 0x0357 (and, with `at_login`, every user/authentication code), ServerError otherwise.

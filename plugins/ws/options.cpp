@@ -47,12 +47,7 @@ WsOptions options_from_dsn(const Dsn& dsn) {
     if (backoff > 3600000 || backoff_max > 3600000) throw DsnError("DSN retry back-off must be at most one hour");
     o.retry_backoff = std::chrono::milliseconds(backoff);
     o.retry_backoff_max = std::chrono::milliseconds(backoff_max < backoff ? backoff : backoff_max);
-    if (auto st = dsn.param("stmt")) {
-        if (*st == "v1") o.stmt = StmtApi::V1;
-        else if (*st == "v2") o.stmt = StmtApi::V2;
-        else if (*st == "auto") o.stmt = StmtApi::Auto;
-        else throw DsnError("DSN parameter 'stmt' must be v1, v2 or auto");
-    }
+    o.stmt = plugin::stmt_api_param(dsn, o.stmt);
     return o;
 }
 

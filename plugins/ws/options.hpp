@@ -14,7 +14,7 @@ namespace taoslink::ws {
 inline constexpr std::uint16_t kDefaultPort = 6041;
 
 /// Which statement API Connection::statement() uses (DSN `stmt=v1|v2`; default auto).
-enum class StmtApi { Auto, V1, V2 };
+using StmtApi = plugin::StmtApi;
 
 /// How a taos-ws connection reaches taosAdapter and logs in.
 struct WsOptions {

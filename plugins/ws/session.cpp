@@ -3,6 +3,7 @@
 #include <cctype>
 #include <vector>
 
+#include "taoslink/dsn.hpp"  // percent_encode
 #include "taoslink/error.hpp"
 
 namespace taoslink::ws {
@@ -30,22 +31,6 @@ std::vector<long> version_parts(std::string_view v) {
     return parts;
 }
 
-std::string url_encode(std::string_view s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += ch;
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 bool version_at_least(std::string_view v, std::string_view min) {
@@ -55,11 +40,11 @@ bool version_at_least(std::string_view v, std::string_view min) {
 
 std::string upgrade_target(const WsOptions& o) {
     std::string t = o.path;
-    if (!o.token.empty()) t += "?token=" + url_encode(o.token);
+    if (!o.token.empty()) t += "?token=" + percent_encode(o.token);
     return t;
 }
 
-std::shared_ptr<Session> Session::open(const WsOptions& o, const Endpoint& endpoint, const std::string& database) {
+WsClientConfig client_config(const WsOptions& o) {
     WsClientConfig c;
     c.tls = o.tls;
     c.tls_verify = o.tls_verify;
@@ -68,19 +53,27 @@ std::shared_ptr<Session> Session::open(const WsOptions& o, const Endpoint& endpo
     c.connect_timeout = o.connect_timeout;
     c.read_timeout = o.read_timeout;
     c.ping_interval = o.ping_interval;
-    auto client = std::make_shared<WsClient>(c, endpoint);
+    return c;
+}
+
+std::string ask_version(WsClient& client, std::chrono::microseconds timeout, std::string_view where) {
+    CallOptions opts;
+    opts.what = "version";
+    opts.timeout = timeout;
+    const std::uint64_t id = client.next_req_id();
+    const Frame f = client.call_json(JsonArgs().request("version", id), id, opts);
+    if (f.binary) throw ProtocolError("taosAdapter answered `version`" + std::string(where) + " with a binary frame");
+    const JsonReply v(f.text());
+    v.check();
+    return v.string("version");
+}
+
+std::shared_ptr<Session> Session::open(const WsOptions& o, const Endpoint& endpoint, const std::string& database) {
+    auto client = std::make_shared<WsClient>(client_config(o), endpoint);
     std::shared_ptr<Session> s(new Session(client));
     try {
         // The handshake is bounded by the connect timeout, not the (long) read timeout.
-        CallOptions opts;
-        opts.what = "version";
-        opts.timeout = o.connect_timeout;
-        const std::uint64_t vid = client->next_req_id();
-        const Frame vf = client->call_json(JsonArgs().request("version", vid), vid, opts);
-        if (vf.binary) throw ProtocolError("taosAdapter answered `version` with a binary frame");
-        const JsonReply v(vf.text());
-        v.check();
-        s->version_ = v.string("version");
+        s->version_ = ask_version(*client, o.connect_timeout);
         s->binary_ = version_at_least(s->version_, "3.3.2.0");
 
         JsonArgs args;
@@ -88,7 +81,9 @@ std::shared_ptr<Session> Session::open(const WsOptions& o, const Endpoint& endpo
         if (!o.tz.empty()) args.add("tz", o.tz);
         if (!o.app.empty()) args.add("app", o.app);
         if (!o.bearer_token.empty()) args.add("bearer_token", o.bearer_token);
+        CallOptions opts;
         opts.what = "conn";
+        opts.timeout = o.connect_timeout;
         const std::uint64_t cid = client->next_req_id();
         const Frame cf = client->call_json(args.request("conn", cid), cid, opts);
         if (cf.binary) throw ProtocolError("taosAdapter answered `conn` with a binary frame");

@@ -1,6 +1,7 @@
 // One logged-in /ws socket: a WsClient after `version` and `conn`, with JSON/binary request helpers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,13 @@ bool version_at_least(std::string_view v, std::string_view min);
 
 /// The upgrade target for `options` ("/ws", plus "?token=..." for a cloud token).
 std::string upgrade_target(const WsOptions& options);
+
+/// The socket settings `options` give: TLS, upgrade target, timeouts, pings.
+WsClientConfig client_config(const WsOptions& options);
+
+/// Sends `version` on a new socket, waiting at most `timeout`; the server's version string.
+/// `where` goes into the ProtocolError for a binary answer (" on /rest/tmq").
+std::string ask_version(WsClient& client, std::chrono::microseconds timeout, std::string_view where = "");
 
 /// A connected, authenticated socket. Results and statements keep their Session alive; once its
 /// link breaks they fail with ConnectionError and the Connection opens a new Session.

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
-#include "session.hpp"
-#include "taoslink/connection.hpp"
+#include "stmt_base.hpp"
 
 namespace taoslink::ws {
 
@@ -14,7 +14,7 @@ namespace taoslink::ws {
 /// and 2, NCHAR converted to UCS-4); query statements bind with JSON (the binary path refuses
 /// TIMESTAMP parameters there). Not thread-safe. When its socket is gone every call throws
 /// ConnectionError: prepare a new statement on the (reconnected) connection.
-class WsStmt final : public Stmt {
+class WsStmt final : public WsStmtBase {
 public:
     /// Sends `init`. Throws what Session::request throws.
     explicit WsStmt(std::shared_ptr<Session> session, std::uint64_t req_id = 0);
@@ -29,18 +29,9 @@ public:
     std::unique_ptr<Result> result() override;
     void close() noexcept override;
 
-    std::uint64_t id() const noexcept { return id_; }
-    /// From the prepare reply; true until prepare() says otherwise.
-    bool is_insert() const noexcept { return is_insert_; }
-
 private:
-    JsonReply request(std::string_view action, JsonArgs args = {});
-    void ensure_open() const;
-
-    std::shared_ptr<Session> session_;
-    std::uint64_t id_ = 0;
-    bool is_insert_ = true;
-    bool closed_ = false;
+    // set_tags (`tags`) and bind: JSON for a query, a raw block (binary action) for an INSERT.
+    void send_columns(const std::vector<BindColumn>& columns, bool tags);
 };
 
 }  // namespace taoslink::ws

@@ -2,8 +2,8 @@
 
 #include <iterator>
 
+#include "bind_rows.hpp"  // plugins/common
 #include "codec.hpp"
-#include "result.hpp"
 #include "taoslink/error.hpp"
 
 namespace taoslink::ws {
@@ -27,15 +27,7 @@ void append_rows(BindColumn& into, const BindColumn& add, std::size_t index) {
     if (into.type != add.type) {
         throw UsageError(code::InvalidArgument, "bind column " + std::to_string(index) + ": type differs from the earlier bind of this table");
     }
-    const bool into_nulls = !into.is_null.empty(), add_nulls = !add.is_null.empty();
-    if (into_nulls || add_nulls) {
-        if (!into_nulls) into.is_null.assign(into.rows, 0);
-        if (add_nulls) into.is_null.insert(into.is_null.end(), add.is_null.begin(), add.is_null.end());
-        else into.is_null.insert(into.is_null.end(), add.rows, 0);
-    }
-    into.data.insert(into.data.end(), add.data.begin(), add.data.end());
-    into.lengths.insert(into.lengths.end(), add.lengths.begin(), add.lengths.end());
-    into.rows += add.rows;
+    plugin::append_rows(into, add);
 }
 
 bool same_shape(const Stmt2Table& a, const Stmt2Table& b) {
@@ -44,28 +36,15 @@ bool same_shape(const Stmt2Table& a, const Stmt2Table& b) {
 
 }  // namespace
 
-WsStmt2::WsStmt2(std::shared_ptr<Session> session, std::uint64_t req_id) : session_(std::move(session)) {
-    JsonArgs a;
-    a.add("single_stb_insert", false).add("single_table_bind_once", false);
-    id_ = session_->request("stmt2_init", a, req_id).uinteger("stmt_id", 0);
-    if (id_ == 0) throw ProtocolError("taosAdapter answered `stmt2_init` without a stmt_id");
-}
+WsStmt2::WsStmt2(std::shared_ptr<Session> session, std::uint64_t req_id)
+    : WsStmtBase(std::move(session), "stmt2_init", JsonArgs().add("single_stb_insert", false).add("single_table_bind_once", false),
+                 req_id, "taosAdapter answered `stmt2_init` without a stmt_id") {}
 
 WsStmt2::~WsStmt2() { close(); }
-
-void WsStmt2::ensure_open() const {
-    if (closed_) throw UsageError(code::InvalidOperation, "the statement is closed");
-}
 
 void WsStmt2::ensure_prepared() const {
     ensure_open();
     if (!prepared_) throw UsageError(code::InvalidOperation, "prepare() the statement first");
-}
-
-JsonReply WsStmt2::request(std::string_view action, JsonArgs args) {
-    ensure_open();
-    args.add("stmt_id", id_);
-    return session_->request(action, args);
 }
 
 void WsStmt2::prepare(std::string_view sql) {
@@ -107,10 +86,7 @@ void WsStmt2::set_table_name(std::string_view name) {
 
 void WsStmt2::set_tags(const std::vector<BindColumn>& tags) {
     ensure_prepared();
-    if (tags.empty()) throw UsageError(code::InvalidArgument, "set_tags: no tags");
-    for (const auto& t : tags) {
-        if (t.rows != 1) throw UsageError(code::InvalidArgument, "set_tags: every tag needs exactly one row");
-    }
+    check_tags(tags);
     if (!is_insert_) throw UsageError(code::InvalidOperation, "set_tags: not an INSERT statement");
     finish_table();
     current_.tags = tags;
@@ -173,29 +149,18 @@ std::int64_t WsStmt2::execute() {
     }
     ensure_open();
     for (const auto& payload : payloads) {
-        const std::uint64_t rid = session_->req_id(0);
-        session_->request_binary(stmt2_bind_frame(rid, id_, payload), rid, "stmt2_bind");
+        request_binary([&](std::uint64_t rid) { return stmt2_bind_frame(rid, id_, payload); }, "stmt2_bind");
     }
     return request("stmt2_exec").integer("affected", 0);
 }
 
 std::unique_ptr<Result> WsStmt2::result() {
     ensure_prepared();
-    if (is_insert_) throw UsageError(code::InvalidOperation, "an INSERT statement has no result set");
-    const JsonReply r = request("stmt2_result");
-    return std::make_unique<WsResult>(session_, parse_query_info(r, "id"));
+    return query_result("stmt2_result", "id");
 }
 
 void WsStmt2::close() noexcept {
-    if (closed_) return;
-    closed_ = true;
-    try {
-        if (!session_->alive()) return;
-        JsonArgs a;
-        a.add("stmt_id", id_);
-        session_->request("stmt2_close", a);  // unlike v1, stmt2_close replies
-    } catch (...) {
-    }
+    close_with([this](const JsonArgs& a) { session_->request("stmt2_close", a); });  // unlike v1, stmt2_close replies
 }
 
 }  // namespace taoslink::ws

@@ -7,9 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "session.hpp"
 #include "stmt2_payload.hpp"
-#include "taoslink/connection.hpp"
+#include "stmt_base.hpp"
 
 namespace taoslink::ws {
 
@@ -21,7 +20,7 @@ namespace taoslink::ws {
 /// frames (one frame per run of tables of the same shape) and then `stmt2_exec`. Columns bound
 /// but not yet add_batch'ed are executed too, as with v1. Not thread-safe. When its socket is
 /// gone every call throws ConnectionError.
-class WsStmt2 final : public Stmt {
+class WsStmt2 final : public WsStmtBase {
 public:
     /// Sends `stmt2_init`. Throws what Session::request throws.
     explicit WsStmt2(std::shared_ptr<Session> session, std::uint64_t req_id = 0);
@@ -36,20 +35,11 @@ public:
     std::unique_ptr<Result> result() override;
     void close() noexcept override;
 
-    std::uint64_t id() const noexcept { return id_; }
-    bool is_insert() const noexcept { return is_insert_; }
-
 private:
-    JsonReply request(std::string_view action, JsonArgs args = {});
-    void ensure_open() const;
     void ensure_prepared() const;
     void finish_table();  // moves current_ (when it has rows) into pending_
 
-    std::shared_ptr<Session> session_;
-    std::uint64_t id_ = 0;
     bool prepared_ = false;
-    bool is_insert_ = true;
-    bool closed_ = false;
     std::vector<Stmt2Table> pending_;
     Stmt2Table current_;
 };

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <limits>
 #include <random>
 
@@ -23,7 +22,9 @@
 #include <Poco/Timespan.h>
 
 #include "codec.hpp"
+#include "dsn_params.hpp"   // plugins/common: seconds_text
 #include "json.hpp"
+#include "poco_errors.hpp"  // plugins/common: is<E>
 #include "taoslink/error.hpp"
 #include "taoslink/version.hpp"
 #include "tls.hpp"  // plugins/common: the TLS client context both plugins use
@@ -31,19 +32,10 @@
 namespace taoslink::ws {
 
 using Poco::Net::WebSocket;
+using plugin::is;
+using plugin::seconds_text;
 
 namespace {
-
-std::string seconds_text(std::chrono::microseconds us) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(us.count()) / 1e6);
-    return buf;
-}
-
-template <class E>
-bool is(const Poco::Exception& e) {
-    return dynamic_cast<const E*>(&e) != nullptr;
-}
 
 // The link's own failures as taoslink exceptions.
 std::exception_ptr link_error(const std::string& label, const Poco::Exception& e) {
