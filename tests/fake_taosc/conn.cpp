@@ -21,16 +21,15 @@ thread_local std::int32_t tl_code = 0;
 thread_local std::string tl_message;
 
 int map_client_code(int code) {
-    namespace c = taoslink::code;
     switch (code) {
-        case c::DsnError:
-        case c::InvalidArgument: return kInvalidPara;
-        case c::NotSupported: return kOpsNotSupport;
-        case c::ConnectionClosed:
-        case c::IoError:
-        case c::TlsError: return kNetworkUnavail;
-        case c::Unauthorized: return kAuthFailure;
-        default: return code >= 0xE000 ? kGeneric : code;
+        case code::DsnError:
+        case code::InvalidArgument: return code::InvalidPara;
+        case code::NotSupported: return kOpsNotSupport;
+        case code::ConnectionClosed:
+        case code::IoError:
+        case code::TlsError: return code::NetworkUnavailable;
+        case code::Unauthorized: return code::AuthFailure;
+        default: return code >= 0xE000 ? code::Generic : code;
     }
 }
 }  // namespace
@@ -50,9 +49,9 @@ ErrorInfo current_exception_info() noexcept {
     } catch (const std::bad_alloc&) {
         return {taosc_code(0x0102), "Out of memory"};
     } catch (const std::exception& e) {
-        return {taosc_code(kGeneric), e.what()};
+        return {taosc_code(code::Generic), e.what()};
     } catch (...) {
-        return {taosc_code(kGeneric), "unknown error"};
+        return {taosc_code(code::Generic), "unknown error"};
     }
 }
 
@@ -81,8 +80,8 @@ std::int32_t record_error() {
 }
 
 std::int32_t bad_handle(const char* what) {
-    set_last_error(taosc_code(kInvalidPara), std::string("invalid ") + what + " handle");
-    return taosc_code(kInvalidPara);
+    set_last_error(taosc_code(code::InvalidPara), std::string("invalid ") + what + " handle");
+    return taosc_code(code::InvalidPara);
 }
 
 std::string env_or(const char* name, const char* fallback) {
@@ -92,8 +91,8 @@ std::string env_or(const char* name, const char* fallback) {
 
 TAOS_RES* run_query(TAOS* taos, const char* sql, std::int64_t req_id) {
     auto* c = handle_cast<Conn>(taos);
-    if (!c) return error_res(taosc_code(kTscInvalidConnection), "Invalid connection");
-    if (!sql) return error_res(taosc_code(kInvalidPara), "Invalid parameters");
+    if (!c) return error_res(taosc_code(code::InvalidConnection), "Invalid connection");
+    if (!sql) return error_res(taosc_code(code::InvalidPara), "Invalid parameters");
     try {
         taoslink::RequestOptions opts;
         opts.req_id = req_id;
@@ -128,8 +127,8 @@ FAKE_TAOSC_EXPORT const char* taos_get_client_info(void) { return kClientInfo; }
 FAKE_TAOSC_EXPORT int taos_options(int option, const void* arg, ...) {
     (void)arg;
     if (option < 0 || option > 4) {
-        set_last_error(taosc_code(kInvalidPara), "Invalid option");
-        return taosc_code(kInvalidPara);
+        set_last_error(taosc_code(code::InvalidPara), "Invalid option");
+        return taosc_code(code::InvalidPara);
     }
     return 0;  // locale, charset, timezone, config dir: accepted, nothing to configure
 }
@@ -138,8 +137,8 @@ FAKE_TAOSC_EXPORT int taos_options_connection(TAOS* taos, int option, const void
     (void)arg;
     if (!handle_cast<Conn>(taos)) return bad_handle("connection");
     if (option < 0 || option > 3) {
-        set_last_error(taosc_code(kInvalidPara), "Invalid option");
-        return taosc_code(kInvalidPara);
+        set_last_error(taosc_code(code::InvalidPara), "Invalid option");
+        return taosc_code(code::InvalidPara);
     }
     return 0;
 }
@@ -203,8 +202,8 @@ FAKE_TAOSC_EXPORT int taos_select_db(TAOS* taos, const char* db) {
     auto* c = handle_cast<Conn>(taos);
     if (!c) return bad_handle("connection");
     if (!db) {
-        set_last_error(taosc_code(kInvalidPara), "Invalid parameters");
-        return taosc_code(kInvalidPara);
+        set_last_error(taosc_code(code::InvalidPara), "Invalid parameters");
+        return taosc_code(code::InvalidPara);
     }
     try {
         c->conn->select_db(db);
@@ -237,8 +236,8 @@ FAKE_TAOSC_EXPORT int taos_get_current_db(TAOS* taos, char* database, int len, i
     auto* c = handle_cast<Conn>(taos);
     if (!c) return bad_handle("connection");
     if (!database || len <= 0) {
-        set_last_error(taosc_code(kInvalidPara), "Invalid parameters");
-        return taosc_code(kInvalidPara);
+        set_last_error(taosc_code(code::InvalidPara), "Invalid parameters");
+        return taosc_code(code::InvalidPara);
     }
     std::string db;
     try {
@@ -251,8 +250,8 @@ FAKE_TAOSC_EXPORT int taos_get_current_db(TAOS* taos, char* database, int len, i
         std::memcpy(database, db.data(), static_cast<std::size_t>(len - 1));
         database[len - 1] = '\0';
         if (required) *required = static_cast<int>(db.size()) + 1;
-        set_last_error(taosc_code(kInvalidPara), "Invalid parameters");
-        return taosc_code(kInvalidPara);
+        set_last_error(taosc_code(code::InvalidPara), "Invalid parameters");
+        return taosc_code(code::InvalidPara);
     }
     std::memcpy(database, db.c_str(), db.size() + 1);
     return 0;
@@ -264,7 +263,7 @@ FAKE_TAOSC_EXPORT int taos_get_current_db(TAOS* taos, char* database, int len, i
 FAKE_TAOSC_EXPORT int taos_errno(TAOS_RES* res) {
     if (!res) return last_code();
     if (auto* r = handle_cast<Res>(res)) return r->code;
-    return taosc_code(kInvalidPara);
+    return taosc_code(code::InvalidPara);
 }
 
 FAKE_TAOSC_EXPORT const char* taos_errstr(TAOS_RES* res) {

@@ -20,6 +20,7 @@
 #include "taosc_api.hpp"
 #include "taoslink/block.hpp"
 #include "taoslink/connection.hpp"
+#include "taoslink/error.hpp"
 
 #define FAKE_TAOSC_EXPORT extern "C" __attribute__((visibility("default")))
 
@@ -46,13 +47,9 @@ typedef struct TAOS_FIELD_ALL {
 namespace fake_taosc {
 
 // --- TDengine codes (taoserror.h), as the 16-bit part -------------------------------------------
-inline constexpr int kOpsNotSupport = 0x0100;
-inline constexpr int kInvalidPara = 0x0118;
-inline constexpr int kNetworkUnavail = 0x000B;
-inline constexpr int kAuthFailure = 0x0357;
-inline constexpr int kTscInvalidOperation = 0x0200;
-inline constexpr int kTscInvalidConnection = 0x020B;
-inline constexpr int kGeneric = 0xFFFF;
+// Those libtaoslink names (code::InvalidPara, code::AuthFailure, ...) come from there.
+namespace code = taoslink::code;
+inline constexpr int kOpsNotSupport = 0x0100;  // TSDB_CODE_OPS_NOT_SUPPORT, which libtaoslink does not name
 
 /// The taosc form of a 16-bit TDengine code: negative int32 with the 0x80000000 bit, 0 stays 0.
 inline std::int32_t taosc_code(int code16) {

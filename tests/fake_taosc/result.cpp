@@ -69,8 +69,8 @@ bool is_decimal(taoslink::TypeCode t) {
 }
 
 std::int32_t bad_res() {
-    set_last_error(taosc_code(kInvalidPara), "invalid TAOS_RES handle");
-    return taosc_code(kInvalidPara);
+    set_last_error(taosc_code(code::InvalidPara), "invalid TAOS_RES handle");
+    return taosc_code(code::InvalidPara);
 }
 
 /// Makes `r` remember the exception in flight as its error; returns the code.
@@ -278,8 +278,8 @@ FAKE_TAOSC_EXPORT int taos_fetch_raw_block(TAOS_RES* res, int* num_rows, void** 
     auto* r = handle_cast<Res>(res);
     if (!r) return bad_res();
     if (!num_rows || !data) {
-        set_last_error(taosc_code(kInvalidPara), "Invalid parameters");
-        return taosc_code(kInvalidPara);
+        set_last_error(taosc_code(code::InvalidPara), "Invalid parameters");
+        return taosc_code(code::InvalidPara);
     }
     *num_rows = 0;
     *data = nullptr;
@@ -356,8 +356,8 @@ FAKE_TAOSC_EXPORT int taos_is_null_by_column(TAOS_RES* res, int column_index, bo
     if (!r) return bad_res();
     if (!result || !rows || !r->block || column_index < 0 ||
         static_cast<std::size_t>(column_index) >= r->block->columns()) {
-        set_last_error(taosc_code(kInvalidPara), "Invalid parameters");
-        return taosc_code(kInvalidPara);
+        set_last_error(taosc_code(code::InvalidPara), "Invalid parameters");
+        return taosc_code(code::InvalidPara);
     }
     const auto& col = r->block->column(static_cast<std::size_t>(column_index));
     const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(*rows < 0 ? 0 : *rows), col.rows());

@@ -12,9 +12,9 @@ TAOS_RES* insert(TAOS* taos, std::string lines, int protocol, int precision, std
                  const char* tbname_key, std::int32_t* total_rows) {
     if (total_rows) *total_rows = 0;
     auto* c = handle_cast<Conn>(taos);
-    if (!c) return error_res(taosc_code(kTscInvalidConnection), "Invalid connection");
+    if (!c) return error_res(taosc_code(code::InvalidConnection), "Invalid connection");
     if (protocol < 1 || protocol > 3) return error_res(taosc_code(0x3000), "Invalid line protocol type");
-    if (precision < 0 || precision > 6) return error_res(taosc_code(kInvalidPara), "Invalid precision");
+    if (precision < 0 || precision > 6) return error_res(taosc_code(code::InvalidPara), "Invalid precision");
     try {
         taoslink::SchemalessRequest req;
         req.lines = std::move(lines);

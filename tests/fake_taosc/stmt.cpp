@@ -59,8 +59,8 @@ int fail(S* s, int code16, std::string message) {
 }
 
 int bad_stmt() {
-    set_last_error(taosc_code(kInvalidPara), "invalid statement handle");
-    return taosc_code(kInvalidPara);
+    set_last_error(taosc_code(code::InvalidPara), "invalid statement handle");
+    return taosc_code(code::InvalidPara);
 }
 
 void check_type(int type) {
@@ -200,7 +200,7 @@ template <class S>
 S* stmt_init(TAOS* taos) {
     auto* c = handle_cast<Conn>(taos);
     if (!c) {
-        set_last_error(taosc_code(kTscInvalidConnection), "Invalid connection");
+        set_last_error(taosc_code(code::InvalidConnection), "Invalid connection");
         return nullptr;
     }
     try {
@@ -241,7 +241,7 @@ FAKE_TAOSC_EXPORT TAOS_STMT* taos_stmt_init_with_reqid(TAOS* taos, std::int64_t)
 FAKE_TAOSC_EXPORT int taos_stmt_prepare(TAOS_STMT* stmt, const char* sql, unsigned long length) {
     auto* s = handle_cast<StmtV1>(stmt);
     if (!s) return bad_stmt();
-    if (!sql) return fail(s, kInvalidPara, "Invalid parameters");
+    if (!sql) return fail(s, code::InvalidPara, "Invalid parameters");
     try {
         const std::string text = length ? std::string(sql, length) : std::string(sql);
         s->shape = parse_statement(text);
@@ -258,7 +258,7 @@ FAKE_TAOSC_EXPORT int taos_stmt_prepare(TAOS_STMT* stmt, const char* sql, unsign
 FAKE_TAOSC_EXPORT int taos_stmt_set_tbname(TAOS_STMT* stmt, const char* name) {
     auto* s = handle_cast<StmtV1>(stmt);
     if (!s) return bad_stmt();
-    if (!name) return fail(s, kInvalidPara, "Invalid parameters");
+    if (!name) return fail(s, code::InvalidPara, "Invalid parameters");
     try {
         require_prepared(s->prepared);
         s->stmt->set_table_name(name);
@@ -278,7 +278,7 @@ FAKE_TAOSC_EXPORT int taos_stmt_set_tags(TAOS_STMT* stmt, TAOS_MULTI_BIND* tags)
     try {
         require_prepared(s->prepared);
         const int n = s->shape.tag_param_count();
-        if (n > 0 && !tags) return fail(s, kInvalidPara, "Invalid parameters: no tags");
+        if (n > 0 && !tags) return fail(s, code::InvalidPara, "Invalid parameters: no tags");
         s->stmt->set_tags(multi_binds(tags, n));
         return 0;
     } catch (...) {
@@ -294,7 +294,7 @@ FAKE_TAOSC_EXPORT int taos_stmt_set_tbname_tags(TAOS_STMT* stmt, const char* nam
 FAKE_TAOSC_EXPORT int taos_stmt_bind_param_batch(TAOS_STMT* stmt, TAOS_MULTI_BIND* bind) {
     auto* s = handle_cast<StmtV1>(stmt);
     if (!s) return bad_stmt();
-    if (!bind) return fail(s, kInvalidPara, "Invalid parameters");
+    if (!bind) return fail(s, code::InvalidPara, "Invalid parameters");
     try {
         require_prepared(s->prepared);
         const int n = s->shape.is_insert ? s->shape.col_param_count() : s->shape.query_params;
@@ -315,7 +315,7 @@ FAKE_TAOSC_EXPORT int taos_stmt_bind_single_param_batch(TAOS_STMT* stmt, TAOS_MU
     auto* s = handle_cast<StmtV1>(stmt);
     if (!s) return bad_stmt();
     if (!bind || col_idx < 0 || static_cast<std::size_t>(col_idx) >= s->single.size())
-        return fail(s, kInvalidPara, "Invalid parameters: column index");
+        return fail(s, code::InvalidPara, "Invalid parameters: column index");
     try {
         require_prepared(s->prepared);
         s->single[static_cast<std::size_t>(col_idx)] = from_multi_bind(*bind);
@@ -416,7 +416,7 @@ FAKE_TAOSC_EXPORT TAOS_STMT2* taos_stmt2_init(TAOS* taos, TAOS_STMT2_OPTION* opt
 FAKE_TAOSC_EXPORT int taos_stmt2_prepare(TAOS_STMT2* stmt, const char* sql, unsigned long length) {
     auto* s = handle_cast<StmtV2>(stmt);
     if (!s) return bad_stmt();
-    if (!sql) return fail(s, kInvalidPara, "Invalid parameters");
+    if (!sql) return fail(s, code::InvalidPara, "Invalid parameters");
     try {
         std::string text = length ? std::string(sql, length) : std::string(sql);
         s->shape = parse_statement(text);
@@ -436,7 +436,7 @@ FAKE_TAOSC_EXPORT int taos_stmt2_prepare(TAOS_STMT2* stmt, const char* sql, unsi
 FAKE_TAOSC_EXPORT int taos_stmt2_bind_param(TAOS_STMT2* stmt, TAOS_STMT2_BINDV* bindv, std::int32_t col_idx) {
     auto* s = handle_cast<StmtV2>(stmt);
     if (!s) return bad_stmt();
-    if (!bindv) return fail(s, kInvalidPara, "Invalid parameters");
+    if (!bindv) return fail(s, code::InvalidPara, "Invalid parameters");
     if (col_idx >= 0) return fail(s, kOpsNotSupport, "binding one column (col_idx >= 0) is not supported by the fake");
     try {
         require_prepared(s->prepared);
@@ -477,7 +477,7 @@ FAKE_TAOSC_EXPORT int taos_stmt2_exec(TAOS_STMT2* stmt, int* affected_rows) {
 FAKE_TAOSC_EXPORT int taos_stmt2_is_insert(TAOS_STMT2* stmt, int* insert) {
     auto* s = handle_cast<StmtV2>(stmt);
     if (!s) return bad_stmt();
-    if (!insert) return fail(s, kInvalidPara, "Invalid parameters");
+    if (!insert) return fail(s, code::InvalidPara, "Invalid parameters");
     *insert = s->shape.is_insert ? 1 : 0;
     return 0;
 }
@@ -487,7 +487,7 @@ FAKE_TAOSC_EXPORT int taos_stmt2_is_insert(TAOS_STMT2* stmt, int* insert) {
 FAKE_TAOSC_EXPORT int taos_stmt2_get_fields(TAOS_STMT2* stmt, int* count, TAOS_FIELD_ALL** fields) {
     auto* s = handle_cast<StmtV2>(stmt);
     if (!s) return bad_stmt();
-    if (!count) return fail(s, kInvalidPara, "Invalid parameters");
+    if (!count) return fail(s, code::InvalidPara, "Invalid parameters");
     if (fields) *fields = nullptr;
     try {
         require_prepared(s->prepared);

@@ -145,7 +145,7 @@ FAKE_TAOSC_EXPORT tmq_t* tmq_consumer_new(tmq_conf_t* conf, char* errstr, std::i
     };
     auto* c = handle_cast<Conf>(conf);
     if (!c) {
-        fail(kInvalidPara, "invalid tmq_conf_t handle");
+        fail(code::InvalidPara, "invalid tmq_conf_t handle");
         report("invalid tmq_conf_t handle");
         return nullptr;
     }
@@ -185,7 +185,7 @@ FAKE_TAOSC_EXPORT tmq_t* tmq_consumer_new(tmq_conf_t* conf, char* errstr, std::i
 FAKE_TAOSC_EXPORT std::int32_t tmq_subscribe(tmq_t* tmq, const tmq_list_t* topics) {
     auto* t = handle_cast<Tmq>(tmq);
     auto* l = handle_cast<List>(topics);
-    if (!t || !l) return fail(kInvalidPara, "Invalid parameters");
+    if (!t || !l) return fail(code::InvalidPara, "Invalid parameters");
     try {
         t->consumer->subscribe(l->items);
         t->topics = l->items;
@@ -197,7 +197,7 @@ FAKE_TAOSC_EXPORT std::int32_t tmq_subscribe(tmq_t* tmq, const tmq_list_t* topic
 
 FAKE_TAOSC_EXPORT std::int32_t tmq_unsubscribe(tmq_t* tmq) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t) return fail(kInvalidPara, "Invalid parameters");
+    if (!t) return fail(code::InvalidPara, "Invalid parameters");
     try {
         t->consumer->unsubscribe();
         t->topics.clear();
@@ -209,10 +209,10 @@ FAKE_TAOSC_EXPORT std::int32_t tmq_unsubscribe(tmq_t* tmq) {
 
 FAKE_TAOSC_EXPORT std::int32_t tmq_subscription(tmq_t* tmq, tmq_list_t** topics) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t || !topics) return fail(kInvalidPara, "Invalid parameters");
+    if (!t || !topics) return fail(code::InvalidPara, "Invalid parameters");
     if (!*topics) *topics = tmq_list_new();
     auto* l = handle_cast<List>(*topics);
-    if (!l) return fail(kInvalidPara, "Invalid parameters");
+    if (!l) return fail(code::InvalidPara, "Invalid parameters");
     for (const auto& s : t->topics) l->items.push_back(s);
     return 0;
 }
@@ -220,7 +220,7 @@ FAKE_TAOSC_EXPORT std::int32_t tmq_subscription(tmq_t* tmq, tmq_list_t** topics)
 FAKE_TAOSC_EXPORT TAOS_RES* tmq_consumer_poll(tmq_t* tmq, std::int64_t timeout_ms) {
     auto* t = handle_cast<Tmq>(tmq);
     if (!t) {
-        fail(kInvalidPara, "Invalid parameters");
+        fail(code::InvalidPara, "Invalid parameters");
         return nullptr;
     }
     try {
@@ -242,7 +242,7 @@ FAKE_TAOSC_EXPORT TAOS_RES* tmq_consumer_poll(tmq_t* tmq, std::int64_t timeout_m
 
 FAKE_TAOSC_EXPORT std::int32_t tmq_consumer_close(tmq_t* tmq) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t) return fail(kInvalidPara, "Invalid parameters");
+    if (!t) return fail(code::InvalidPara, "Invalid parameters");
     t->consumer->close();
     delete t;
     return 0;
@@ -250,11 +250,11 @@ FAKE_TAOSC_EXPORT std::int32_t tmq_consumer_close(tmq_t* tmq) {
 
 FAKE_TAOSC_EXPORT std::int32_t tmq_commit_sync(tmq_t* tmq, const TAOS_RES* msg) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t) return fail(kInvalidPara, "Invalid parameters");
+    if (!t) return fail(code::InvalidPara, "Invalid parameters");
     const taoslink::Message* m = nullptr;
     if (msg) {
         auto* r = handle_cast<Res>(msg);
-        if (!r || r->res_kind != ResKind::Tmq || !r->msg) return fail(kInvalidPara, "Invalid parameters: not a TMQ message");
+        if (!r || r->res_kind != ResKind::Tmq || !r->msg) return fail(code::InvalidPara, "Invalid parameters: not a TMQ message");
         m = &*r->msg;
     }
     try {
@@ -269,7 +269,7 @@ FAKE_TAOSC_EXPORT std::int32_t tmq_commit_sync(tmq_t* tmq, const TAOS_RES* msg) 
 FAKE_TAOSC_EXPORT std::int32_t tmq_commit_offset_sync(tmq_t* tmq, const char* topic, std::int32_t vg_id,
                                                       std::int64_t offset) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t || !topic) return fail(kInvalidPara, "Invalid parameters");
+    if (!t || !topic) return fail(code::InvalidPara, "Invalid parameters");
     try {
         t->consumer->commit_offset(topic, vg_id, offset);
         return 0;
@@ -282,7 +282,7 @@ FAKE_TAOSC_EXPORT std::int32_t tmq_get_topic_assignment(tmq_t* tmq, const char* 
                                                         tmq_topic_assignment** assignment,
                                                         std::int32_t* count) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t || !topic || !assignment || !count) return fail(kInvalidPara, "Invalid parameters");
+    if (!t || !topic || !assignment || !count) return fail(code::InvalidPara, "Invalid parameters");
     *assignment = nullptr;
     *count = 0;
     try {
@@ -306,7 +306,7 @@ FAKE_TAOSC_EXPORT void tmq_free_assignment(tmq_topic_assignment* assignment) { s
 FAKE_TAOSC_EXPORT std::int32_t tmq_offset_seek(tmq_t* tmq, const char* topic, std::int32_t vg_id,
                                                std::int64_t offset) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t || !topic) return fail(kInvalidPara, "Invalid parameters");
+    if (!t || !topic) return fail(code::InvalidPara, "Invalid parameters");
     try {
         t->consumer->seek(topic, vg_id, offset);
         return 0;
@@ -317,7 +317,7 @@ FAKE_TAOSC_EXPORT std::int32_t tmq_offset_seek(tmq_t* tmq, const char* topic, st
 
 FAKE_TAOSC_EXPORT std::int64_t tmq_position(tmq_t* tmq, const char* topic, std::int32_t vg_id) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t || !topic) return fail(kInvalidPara, "Invalid parameters");
+    if (!t || !topic) return fail(code::InvalidPara, "Invalid parameters");
     try {
         return t->consumer->position(topic, vg_id);
     } catch (...) {
@@ -327,7 +327,7 @@ FAKE_TAOSC_EXPORT std::int64_t tmq_position(tmq_t* tmq, const char* topic, std::
 
 FAKE_TAOSC_EXPORT std::int64_t tmq_committed(tmq_t* tmq, const char* topic, std::int32_t vg_id) {
     auto* t = handle_cast<Tmq>(tmq);
-    if (!t || !topic) return fail(kInvalidPara, "Invalid parameters");
+    if (!t || !topic) return fail(code::InvalidPara, "Invalid parameters");
     try {
         return t->consumer->committed(topic, vg_id);
     } catch (...) {
@@ -337,7 +337,7 @@ FAKE_TAOSC_EXPORT std::int64_t tmq_committed(tmq_t* tmq, const char* topic, std:
 
 FAKE_TAOSC_EXPORT std::int64_t tmq_get_vgroup_offset(TAOS_RES* res) {
     auto* r = handle_cast<Res>(res);
-    if (!r || r->res_kind != ResKind::Tmq || !r->msg) return fail(kInvalidPara, "Invalid parameters: not a TMQ message");
+    if (!r || r->res_kind != ResKind::Tmq || !r->msg) return fail(code::InvalidPara, "Invalid parameters: not a TMQ message");
     return r->msg->offset;
 }
 #endif  // FAKE_TAOSC_MINIMAL
@@ -362,7 +362,7 @@ FAKE_TAOSC_EXPORT const char* tmq_get_db_name(TAOS_RES* res) {
 
 FAKE_TAOSC_EXPORT std::int32_t tmq_get_vgroup_id(TAOS_RES* res) {
     auto* r = handle_cast<Res>(res);
-    if (!r || r->res_kind != ResKind::Tmq || !r->msg) return fail(kInvalidPara, "Invalid parameters: not a TMQ message");
+    if (!r || r->res_kind != ResKind::Tmq || !r->msg) return fail(code::InvalidPara, "Invalid parameters: not a TMQ message");
     return r->msg->vgroup_id;
 }
 

@@ -1,5 +1,5 @@
 // Helpers shared by the end-to-end tests (taos-ws, and taos-native over the same simulator):
-// building bind columns, draining results, reading NCHAR.
+// building bind columns, draining results, counting rows, reading NCHAR.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +44,13 @@ inline std::vector<std::shared_ptr<const taoslink::Block>> all_blocks(taoslink::
     std::vector<std::shared_ptr<const taoslink::Block>> out;
     while (auto b = r.next_block()) out.push_back(b);
     return out;
+}
+
+/// The first value of the first block of `sql` (a `select count(*)`), -1 when no block comes.
+inline std::int64_t count_rows(taoslink::Connection& c, const std::string& sql) {
+    auto r = c.query(sql);
+    auto b = r->next_block();
+    return b ? b->column(0).get<std::int64_t>(0) : -1;
 }
 
 /// UTF-8 text of an NCHAR value as raw blocks carry it (UCS-4 little-endian).

@@ -45,7 +45,15 @@ std::shared_ptr<const Block> decode(const std::string& bytes, TextEncoding enc =
     return Block::decode_copy(bytes, enc);
 }
 
-void put32(std::string& s, std::size_t at, std::int32_t v) { std::memcpy(&s[at], &v, 4); }
+// `bytes` with the int32 at `at` set to `v` (patched32) or the byte at `at` set to `v` (patched8).
+std::string patched32(std::string bytes, std::size_t at, std::int32_t v) {
+    bytes.replace(at, 4, reinterpret_cast<const char*>(&v), 4);
+    return bytes;
+}
+std::string patched8(std::string bytes, std::size_t at, int v) {
+    bytes[at] = static_cast<char>(v);
+    return bytes;
+}
 
 // Touches every value of every column, so a decoder that let a bad offset through would read out
 // of bounds here (and ASan would report it).
@@ -184,9 +192,8 @@ public:
         CPPUNIT_ASSERT_THROW(Block::decode(nullptr, nullptr, 0), ProtocolError);
         // Truncated and with the total length patched to match: still corrupt.
         for (std::size_t len = 28; len < kExample.size(); ++len) {
-            std::string cut = kExample.substr(0, len);
-            put32(cut, 4, static_cast<std::int32_t>(len));
-            CPPUNIT_ASSERT_MESSAGE("patched truncation to " + std::to_string(len), !decodes(cut));
+            CPPUNIT_ASSERT_MESSAGE("patched truncation to " + std::to_string(len),
+                                   !decodes(patched32(kExample.substr(0, len), 4, static_cast<std::int32_t>(len))));
         }
     }
 
@@ -204,94 +211,58 @@ public:
             {12, 4, ""},                 {12, 11, "columns need"},
         };
         for (const auto& row : table) {
-            std::string bad = kExample;
-            put32(bad, row.at, row.value);
-            EXPECT_THROW_AS(ProtocolError, decode(bad), e,
+            EXPECT_THROW_AS(ProtocolError, decode(patched32(kExample, row.at, row.value)), e,
                             CPPUNIT_ASSERT_MESSAGE(std::string(row.what) + " vs " + e.what(),
                                                    test::contains(e.what(), row.what)));
         }
         // The flag and group id are not validated; the group id is reported.
-        std::string flag = kExample;
-        put32(flag, 16, 0);
-        CPPUNIT_ASSERT(decodes(flag));
-        std::string group = kExample;
-        put32(group, 20, 42);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t{42}, decode(group)->group_id());
+        CPPUNIT_ASSERT(decodes(patched32(kExample, 16, 0)));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t{42}, decode(patched32(kExample, 20, 42))->group_id());
     }
 
     void testColumnInfoAndLengths() {
         // Type codes: unknown, NULL, reserved MEDIUMBLOB, negative.
         for (int code : {0, 19, 22, 127, -1, -128}) {
-            std::string bad = kExample;
-            bad[28] = static_cast<char>(code);
-            EXPECT_THROW_AS(ProtocolError, decode(bad), e,
+            EXPECT_THROW_AS(ProtocolError, decode(patched8(kExample, 28, code)), e,
                             CPPUNIT_ASSERT_MESSAGE(e.what(), test::contains(e.what(), "unknown type code")));
         }
         // A fixed type of another width where INT was: the length no longer matches.
         for (int code : {1, 2, 3, 5, 7, 17, 21}) {
-            std::string bad = kExample;
-            bad[28] = static_cast<char>(code);
-            CPPUNIT_ASSERT_MESSAGE(std::to_string(code), !decodes(bad));
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(code), !decodes(patched8(kExample, 28, code)));
         }
         // Same width (UINT, FLOAT): decodes. The "bytes" of fixed types is not used.
-        for (int code : {6, 13}) {
-            std::string same = kExample;
-            same[28] = static_cast<char>(code);
-            CPPUNIT_ASSERT(decodes(same));
-        }
-        std::string info = kExample;
-        put32(info, 29, 0);
-        CPPUNIT_ASSERT(decodes(info));
+        for (int code : {6, 13}) CPPUNIT_ASSERT(decodes(patched8(kExample, 28, code)));
+        CPPUNIT_ASSERT(decodes(patched32(kExample, 29, 0)));
         // VARCHAR column turned fixed-width, TIMESTAMP turned var-width.
-        std::string v2f = kExample;
-        v2f[33] = 4;
-        CPPUNIT_ASSERT(!decodes(v2f));
-        std::string f2v = kExample;
-        f2v[38] = 8;
-        CPPUNIT_ASSERT(!decodes(f2v));
+        CPPUNIT_ASSERT(!decodes(patched8(kExample, 33, 4)));
+        CPPUNIT_ASSERT(!decodes(patched8(kExample, 38, 8)));
         // Every data length, altered.
         for (std::size_t c = 0; c < 3; ++c) {
+            std::int32_t len;
+            std::memcpy(&len, &kExample[43 + 4 * c], 4);
             for (std::int32_t delta : {-100, -2, -1, 1, 2, 100, 1 << 30}) {
-                std::string bad = kExample;
-                std::int32_t len;
-                std::memcpy(&len, &bad[43 + 4 * c], 4);
-                put32(bad, 43 + 4 * c, len + delta);
                 CPPUNIT_ASSERT_MESSAGE("column " + std::to_string(c) + " length " + std::to_string(len + delta),
-                                       !decodes(bad));
+                                       !decodes(patched32(kExample, 43 + 4 * c, len + delta)));
             }
-            std::string neg = kExample;
-            put32(neg, 43 + 4 * c, std::numeric_limits<std::int32_t>::min());
-            CPPUNIT_ASSERT(!decodes(neg));
+            CPPUNIT_ASSERT(!decodes(patched32(kExample, 43 + 4 * c, std::numeric_limits<std::int32_t>::min())));
         }
     }
 
     void testOffsets() {
         // Row 0 offset at 64, row 1 at 68 (data area of 9 bytes: 02 00 'a' 'b' 03 00 'x' 'y' 'z').
         for (std::int32_t o = -5; o <= 12; ++o) {
-            std::string bad = kExample;
-            put32(bad, 68, o);
             const bool ok = o == -1 || o == 0 || o == 4;
-            CPPUNIT_ASSERT_EQUAL_MESSAGE("offset " + std::to_string(o), ok, decodes(bad));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("offset " + std::to_string(o), ok, decodes(patched32(kExample, 68, o)));
         }
-        for (std::int32_t o : {std::numeric_limits<std::int32_t>::max(), std::numeric_limits<std::int32_t>::min()}) {
-            std::string bad = kExample;
-            put32(bad, 64, o);
-            CPPUNIT_ASSERT(!decodes(bad));
-        }
+        for (std::int32_t o : {std::numeric_limits<std::int32_t>::max(), std::numeric_limits<std::int32_t>::min()})
+            CPPUNIT_ASSERT(!decodes(patched32(kExample, 64, o)));
         // Offsets may repeat and need not be in row order.
-        std::string same = kExample;
-        put32(same, 64, 4);
-        put32(same, 68, 0);
-        auto b = decode(same);
+        auto b = decode(patched32(patched32(kExample, 64, 4), 68, 0));
         CPPUNIT_ASSERT_EQUAL(std::string("xyz"), std::string(b->column(1).bytes(0)));
         CPPUNIT_ASSERT_EQUAL(std::string("ab"), std::string(b->column(1).bytes(1)));
         // A length prefix that overruns the data area.
-        std::string longer = kExample;
-        longer[76] = 4;
-        CPPUNIT_ASSERT(!decodes(longer));
-        std::string shorter = kExample;
-        shorter[76] = 2;
-        CPPUNIT_ASSERT_EQUAL(std::string("xy"), std::string(decode(shorter)->column(1).bytes(1)));
+        CPPUNIT_ASSERT(!decodes(patched8(kExample, 76, 4)));
+        CPPUNIT_ASSERT_EQUAL(std::string("xy"), std::string(decode(patched8(kExample, 76, 2))->column(1).bytes(1)));
     }
 
     void testDecimalDescriptor() {
@@ -305,29 +276,19 @@ public:
         // Wrong size byte, precision 0, precision 39, scale > precision.
         for (std::int32_t d : {decimal_descriptor(20, 4, 8), decimal_descriptor(0, 0, 16),
                                decimal_descriptor(39, 4, 16), decimal_descriptor(20, 21, 16)}) {
-            std::string bad = good;
-            put32(bad, 29, d);
-            EXPECT_THROW_AS(ProtocolError, decode(bad), e, CPPUNIT_ASSERT(test::contains(e.what(), "DECIMAL")));
+            EXPECT_THROW_AS(ProtocolError, decode(patched32(good, 29, d)), e,
+                            CPPUNIT_ASSERT(test::contains(e.what(), "DECIMAL")));
         }
     }
 
     void testHugeCounts() {
         // Large row and column counts must be rejected by arithmetic that cannot wrap.
-        for (std::int32_t rows : {std::numeric_limits<std::int32_t>::max(), 1 << 29, 1 << 30}) {
-            std::string bad = kExample;
-            put32(bad, 8, rows);
-            CPPUNIT_ASSERT(!decodes(bad));
-        }
-        for (std::int32_t cols : {std::numeric_limits<std::int32_t>::max(), 1 << 29, 477218589}) {
-            std::string bad = kExample;
-            put32(bad, 12, cols);
-            CPPUNIT_ASSERT(!decodes(bad));
-        }
+        for (std::int32_t rows : {std::numeric_limits<std::int32_t>::max(), 1 << 29, 1 << 30})
+            CPPUNIT_ASSERT(!decodes(patched32(kExample, 8, rows)));
+        for (std::int32_t cols : {std::numeric_limits<std::int32_t>::max(), 1 << 29, 477218589})
+            CPPUNIT_ASSERT(!decodes(patched32(kExample, 12, cols)));
         // Rows so large that 4*rows + len would wrap 32 bits in a careless reader.
-        std::string wrap = kExample;
-        put32(wrap, 8, 0x40000000);
-        put32(wrap, 47, 0);
-        CPPUNIT_ASSERT(!decodes(wrap));
+        CPPUNIT_ASSERT(!decodes(patched32(patched32(kExample, 8, 0x40000000), 47, 0)));
     }
 
     void testRandomMutations() {

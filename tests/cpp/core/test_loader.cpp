@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "plugin_loader.hpp"
 #include "scheme_map.hpp"
@@ -144,37 +147,26 @@ public:
     }
 
     void testBadPluginFiles() {
-        std::string msg = plugin_error(FAKE_BADABI_PATH);
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "plugin " FAKE_BADABI_PATH " has ABI version 3; this libtaoslink speaks 2"));
-
-        msg = plugin_error(FAKE_NOENTRY_PATH);
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, FAKE_NOENTRY_PATH));
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "does not export taoslink_plugin_entry"));
-
-        msg = plugin_error(FAKE_BADTAG_PATH);
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, FAKE_BADTAG_PATH));
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "\"taoslink-abi1/bogus-stdlib\""));
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "\"" TAOSLINK_BUILD_TAG "\""));
-
-        msg = plugin_error(FAKE_THROWS_PATH);
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, FAKE_THROWS_PATH));
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "failed to create its transport: fake transport refuses to start: boom"));
-
-        msg = plugin_error(FAKE_REFUSE_PATH);
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, FAKE_REFUSE_PATH));
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "returned 7"));
-
-        msg = plugin_error(FAKE_PLUGIN_DIR "/libtaoslink-nonexistent.so");
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "does not exist"));
-        // A file that is not a shared library at all: dlopen's reason is passed on.
-        msg = plugin_error(FAKE_CONF);
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "could not be loaded"));
-        CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, FAKE_CONF));
+        // Each bad file and what its error must say.
+        const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+            {FAKE_BADABI_PATH, {"plugin " FAKE_BADABI_PATH " has ABI version 3; this libtaoslink speaks 2"}},
+            {FAKE_NOENTRY_PATH, {FAKE_NOENTRY_PATH, "does not export taoslink_plugin_entry"}},
+            {FAKE_BADTAG_PATH, {FAKE_BADTAG_PATH, "\"taoslink-abi1/bogus-stdlib\"", "\"" TAOSLINK_BUILD_TAG "\""}},
+            {FAKE_THROWS_PATH,
+             {FAKE_THROWS_PATH, "failed to create its transport: fake transport refuses to start: boom"}},
+            {FAKE_REFUSE_PATH, {FAKE_REFUSE_PATH, "returned 7"}},
+            {FAKE_PLUGIN_DIR "/libtaoslink-nonexistent.so", {"does not exist"}},
+            // A file that is not a shared library at all: dlopen's reason is passed on.
+            {FAKE_CONF, {"could not be loaded", FAKE_CONF}},
+        };
+        for (const auto& [path, needles] : cases) {
+            const std::string msg = plugin_error(path);
+            for (const auto& needle : needles) CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, needle));
+        }
 
         // A failed load registers nothing and retrying fails the same way.
         CPPUNIT_ASSERT_EQUAL(std::string("fake-good"), joined(loaded_plugins()));
-        msg = plugin_error(FAKE_BADABI_PATH);
-        CPPUNIT_ASSERT(test::contains(msg, "ABI version 3"));
+        CPPUNIT_ASSERT(test::contains(plugin_error(FAKE_BADABI_PATH), "ABI version 3"));
     }
 
     void testBadPluginsBySchemeMap() {

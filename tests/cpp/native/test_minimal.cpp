@@ -21,8 +21,7 @@ namespace {
 const std::string kLibtaos = FAKE_TAOSC_DIR "/minimal/libtaos.so";
 
 std::string dsn(const std::string& params = "") {
-    return "taos://root:taosdata@127.0.0.1:" + std::to_string(ws_test::sim().port()) + "?libtaos=" + kLibtaos +
-           (params.empty() ? "" : "&" + params);
+    return ws_test::sim_url("taos") + "?libtaos=" + kLibtaos + (params.empty() ? "" : "&" + params);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "all_types.hpp"
 #include "sim_process.hpp"
+#include "sim_scenarios.hpp"
 #include "taoslink/dispatcher.hpp"
 #include "taoslink/error.hpp"
 #include "test_util.hpp"
@@ -21,6 +22,7 @@ using namespace taoslink;
 using test::contains;
 using test::server_code;
 using ws_test::all_blocks;
+using ws_test::count_rows;
 using ws_test::fixed;
 using ws_test::ucs4_to_utf8;
 using ws_test::var;
@@ -30,20 +32,11 @@ namespace {
 const std::string kLibtaos = FAKE_TAOSC_DIR "/libtaos.so";
 
 std::string dsn(const std::string& params = "") {
-    return "taos://root:taosdata@127.0.0.1:" + std::to_string(ws_test::sim().port()) + "?libtaos=" + kLibtaos +
-           (params.empty() ? "" : "&" + params);
+    return ws_test::sim_url("taos") + "?libtaos=" + kLibtaos + (params.empty() ? "" : "&" + params);
 }
 
 std::unique_ptr<Connection> open(const std::string& params = "") {
-    static const std::string plugin = [] { return load_plugin_file(NATIVE_PLUGIN_PATH); }();
-    (void)plugin;
-    return connect(dsn(params));
-}
-
-std::int64_t count_rows(Connection& c, const std::string& sql) {
-    auto r = c.query(sql);
-    auto b = r->next_block();
-    return b ? b->column(0).get<std::int64_t>(0) : -1;
+    return ws_test::connect_with_plugin(NATIVE_PLUGIN_PATH, dsn(params));
 }
 
 }  // namespace
@@ -72,7 +65,7 @@ public:
         EXPECT_THROW_AS(UsageError, connect("taos://127.0.0.1:1?libtaos=/other/libtaos.so"), e,
                         CPPUNIT_ASSERT(contains(e.what(), kLibtaos)));
         EXPECT_THROW_AS(DsnError, connect(dsn("nonsense=1")), e, (void)e);
-        EXPECT_THROW_AS(AuthError, connect("taos://root:wrong@127.0.0.1:" + std::to_string(ws_test::sim().port())), e,
+        EXPECT_THROW_AS(AuthError, connect(ws_test::sim_url("taos", "root", "wrong")), e,
                         CPPUNIT_ASSERT(!contains(e.what(), "wrong")));
         c->close();
         c->close();
@@ -91,31 +84,9 @@ public:
 
     void many_blocks_and_req_id() {
         auto c = open();
-        c->execute("create database if not exists nmany");
-        c->execute("create table if not exists nmany.t (ts timestamp, v int)");
-        std::string sql = "insert into nmany.t values ";
-        for (int i = 0; i < 5000; ++i) sql += "(" + std::to_string(1700000000000LL + i) + "," + std::to_string(i) + ")";
         RequestOptions o;
         o.req_id = 0x1234567;
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(5000), c->execute(sql, o));
-        auto r = c->query("select v from nmany.t", o);
-        std::size_t rows = 0;
-        std::vector<std::shared_ptr<const Block>> held;
-        while (auto b = r->next_block()) {
-            held.push_back(b);  // blocks are copies: still valid after later fetches
-            rows += b->rows();
-        }
-        CPPUNIT_ASSERT_EQUAL(std::size_t(5000), rows);
-        CPPUNIT_ASSERT(held.size() >= 2);
-        std::size_t seen = 0;
-        for (const auto& b : held)
-            for (std::size_t i = 0; i < b->rows(); ++i, ++seen)
-                CPPUNIT_ASSERT_EQUAL(std::int32_t(seen), b->column(0).get<std::int32_t>(i));
-        auto abandoned = c->query("select v from nmany.t");
-        CPPUNIT_ASSERT(abandoned->next_block() != nullptr);
-        abandoned->close();
-        CPPUNIT_ASSERT(abandoned->next_block() == nullptr);
-        c->execute("drop database nmany");
+        sim_scenarios::many_blocks(*c, "nmany", o);
     }
 
     void server_errors_are_typed() {
@@ -184,34 +155,7 @@ public:
 
     void schemaless_protocols() {
         auto c = open();
-        c->execute("drop database if exists nsml");
-        c->execute("create database nsml");
-        c->select_db("nsml");
-        SchemalessRequest req;
-        req.lines = "meters,loc=a v=1i 1700000000000\nmeters,loc=b v=2i 1700000000001";
-        req.precision = SchemalessPrecision::Milli;
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), c->schemaless_insert(req));
-        req.protocol = SchemalessProtocol::Telnet;
-        req.lines = "cpu 1700000000 3.5 host=h1";
-        req.precision = SchemalessPrecision::Seconds;
-        c->schemaless_insert(req);
-        req.protocol = SchemalessProtocol::Json;
-        req.lines = R"([{"metric":"mem","timestamp":1700000000,"value":1.5,"tags":{"host":"h2"}}])";
-        c->schemaless_insert(req);
-        req.protocol = SchemalessProtocol::Line;
-        req.precision = SchemalessPrecision::Milli;
-        req.lines = "meters,loc=c v=3i 1700000000002";
-        req.ttl = 10;
-        req.options.req_id = 99;
-        c->schemaless_insert(req);
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), count_rows(*c, "select count(*) from meters"));
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), count_rows(*c, "select count(*) from cpu"));
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), count_rows(*c, "select count(*) from mem"));
-        req.lines = "garbage";
-        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), ServerError);
-        req.database = "other";
-        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), NotSupportedError);
-        c->execute("drop database nsml");
+        sim_scenarios::schemaless_protocols(*c, "nsml");
     }
 
     void tmq_round_trip() {

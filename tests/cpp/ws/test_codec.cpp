@@ -1,7 +1,9 @@
 // Unit tests: binary frame codecs (§2.7.1 reply header, error frames, legacy fetch_block), bind
 // blocks (§4.7), JSON envelopes, DSN options, versions, `use` parsing. No network.
 #include <cstring>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -125,26 +127,25 @@ public:
         for (std::size_t cut : {std::size_t(0), std::size_t(20), std::size_t(41), std::size_t(50), std::size_t(54), good.size() - 1}) {
             CPPUNIT_ASSERT_THROW(decode_raw_block_reply(good.data(), cut), ProtocolError);
         }
+        const auto decode = [](const std::vector<std::uint8_t>& f) {
+            return decode_raw_block_reply(f.data(), f.size());
+        };
+        // `good` with the bytes at the given offsets replaced.
+        const auto patched = [&good](std::initializer_list<std::pair<std::size_t, std::uint8_t>> edits) {
+            auto f = good;
+            for (const auto& [at, v] : edits) f[at] = v;
+            return f;
+        };
         auto longer = good;
         longer.push_back(0);
-        CPPUNIT_ASSERT_THROW(decode_raw_block_reply(longer.data(), longer.size()), ProtocolError);
-        auto bad_version = good;
-        bad_version[16] = 2;
-        CPPUNIT_ASSERT_THROW(decode_raw_block_reply(bad_version.data(), bad_version.size()), ProtocolError);
-        auto bad_action = good;
-        bad_action[8] = 8;
-        CPPUNIT_ASSERT_THROW(decode_raw_block_reply(bad_action.data(), bad_action.size()), ProtocolError);
-        auto huge_message = good;
-        huge_message[38] = 0xFF;
-        huge_message[41] = 0x7F;
-        CPPUNIT_ASSERT_THROW(decode_raw_block_reply(huge_message.data(), huge_message.size()), ProtocolError);
-        auto bad_flag = good;
-        bad_flag[50] = 7;
-        CPPUNIT_ASSERT_THROW(decode_raw_block_reply(bad_flag.data(), bad_flag.size()), ProtocolError);
+        CPPUNIT_ASSERT_THROW(decode(longer), ProtocolError);
+        CPPUNIT_ASSERT_THROW(decode(patched({{16, 2}})), ProtocolError);                 // bad version
+        CPPUNIT_ASSERT_THROW(decode(patched({{8, 8}})), ProtocolError);                  // bad action
+        CPPUNIT_ASSERT_THROW(decode(patched({{38, 0xFF}, {41, 0x7F}})), ProtocolError);  // huge message
+        CPPUNIT_ASSERT_THROW(decode(patched({{50, 7}})), ProtocolError);                 // bad flag
         // A header that is fine around a block that is not: Block::decode catches it.
-        auto corrupt = good;
-        corrupt[55 + 12] = 0x40;  // 64 columns
-        const RawBlockReply r = decode_raw_block_reply(corrupt.data(), corrupt.size());
+        const auto corrupt = patched({{55 + 12, 0x40}});  // 64 columns
+        const RawBlockReply r = decode(corrupt);
         CPPUNIT_ASSERT_THROW(Block::decode(nullptr, r.block, r.block_len), ProtocolError);
     }
 

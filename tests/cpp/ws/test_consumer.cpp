@@ -30,7 +30,7 @@ using ws_test::ucs4_to_utf8;
 namespace {
 
 std::string base_dsn(const std::string& user = "root", const std::string& pass = "taosdata") {
-    return "ws://" + user + ":" + pass + "@127.0.0.1:" + std::to_string(ws_test::sim().port());
+    return ws_test::sim_url("ws", user, pass);
 }
 
 std::unique_ptr<Connection> sql() { return ws::connect_ws(parse_dsn(base_dsn())); }
@@ -51,6 +51,13 @@ struct Drained {
     std::map<std::int32_t, std::size_t> rows_per_vgroup;
     std::vector<Message> messages;
 };
+
+/// A consumer of group `group` (reading from the earliest offset), subscribed to `topic`.
+std::unique_ptr<WsConsumer> subscribed(const std::string& group, const std::string& topic) {
+    auto k = consumer(group);
+    k->subscribe({topic});
+    return k;
+}
 
 /// Rows of one message of a `select ts, v, s, n from st` topic, with its shape checked.
 void collect(const Message& m, Drained& out) {
@@ -98,13 +105,15 @@ Drained drain(Consumer& c, std::size_t expect) {
 }
 
 /// A database `db` with super table st (ts, v INT, s VARCHAR(10), n NCHAR(5)) TAGS (g INT) and a
-/// topic `topic` over it. Child tables are created by insert_rows.
-void make_topic(Connection& c, const std::string& db, const std::string& topic) {
+/// topic over it, `db`_topic, whose name it returns. Child tables are created by insert_rows.
+std::string make_topic(Connection& c, const std::string& db) {
+    const std::string topic = db + "_topic";
     c.execute("drop topic if exists " + topic + " force");
     c.execute("drop database if exists " + db);
     c.execute("create database " + db);
     c.execute("create stable " + db + ".st (ts timestamp, v int, s varchar(10), n nchar(5)) tags (g int)");
     c.execute("create topic " + topic + " as select ts, v, s, n from " + db + ".st");
+    return topic;
 }
 
 /// Inserts rows v = first..first+count-1 spread over tables t0..t5 (both vgroups); returns them.
@@ -141,20 +150,20 @@ class ConsumerSimTest : public CppUnit::TestFixture {
 public:
     void read_all(bool raw_data, const std::string& db) {
         auto c = sql();
-        make_topic(*c, db, db + "_topic");
+        const std::string topic = make_topic(*c, db);
         const auto expected = insert_rows(*c, db, 1, 20);
         auto k = consumer(db + "_group");
         k->use_fetch_raw_data(raw_data);
         CPPUNIT_ASSERT_EQUAL(std::string("3.3.6.0"), k->server_version());
-        k->subscribe({db + "_topic"});
+        k->subscribe({topic});
         const Drained d = drain(*k, expected.size());
         CPPUNIT_ASSERT(d.rows == expected);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), d.rows_per_vgroup.size());  // tables t0..t5 span both vgroups
         for (const auto& m : d.messages) {
-            CPPUNIT_ASSERT_EQUAL(db + "_topic", m.topic);
+            CPPUNIT_ASSERT_EQUAL(topic, m.topic);
             CPPUNIT_ASSERT_EQUAL(db, m.database);
         }
-        CPPUNIT_ASSERT(k->list_topics() == std::vector<std::string>{db + "_topic"});
+        CPPUNIT_ASSERT(k->list_topics() == std::vector<std::string>{topic});
         k->close();
         k->close();  // idempotent
     }
@@ -163,14 +172,13 @@ public:
     void poll_reads_rows_with_fetch_block() { read_all(false, "tmq_fetch"); }
 
     void through_the_plugin() {
-        static const std::string plugin = [] { return load_plugin_file(WS_PLUGIN_PATH); }();
-        (void)plugin;
+        load_plugin_file(WS_PLUGIN_PATH);
         auto c = sql();
-        make_topic(*c, "tmq_plugin", "tmq_plugin_topic");
+        const std::string topic = make_topic(*c, "tmq_plugin");
         const auto expected = insert_rows(*c, "tmq_plugin", 1, 5);
         CPPUNIT_ASSERT_THROW(open_consumer(parse_dsn(base_dsn()), {{"group.id", "g"}, {"no.such.key", "1"}}), UsageError);
         auto k = open_consumer(parse_dsn(base_dsn() + "?group.id=pg"), {{"auto.offset.reset", "earliest"}});
-        k->subscribe({"tmq_plugin_topic"});
+        k->subscribe({topic});
         const Drained d = drain(*k, expected.size());
         CPPUNIT_ASSERT(d.rows == expected);
         k->commit(&d.messages.back());
@@ -179,11 +187,9 @@ public:
 
     void commit_committed_position_seek_assignment() {
         auto c = sql();
-        const std::string topic = "tmq_off_topic";
-        make_topic(*c, "tmq_off", topic);
+        const std::string topic = make_topic(*c, "tmq_off");
         const auto expected = insert_rows(*c, "tmq_off", 1, 12);
-        auto k = consumer("off_group");
-        k->subscribe({topic});
+        auto k = subscribed("off_group", topic);
 
         auto before = k->assignment();
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), before.size());  // the only member gets both vgroups
@@ -222,11 +228,9 @@ public:
 
     void resubscribe_resumes_from_committed() {
         auto c = sql();
-        const std::string topic = "tmq_resume_topic";
-        make_topic(*c, "tmq_resume", topic);
+        const std::string topic = make_topic(*c, "tmq_resume");
         const auto first = insert_rows(*c, "tmq_resume", 1, 8);
-        auto k = consumer("resume_group");
-        k->subscribe({topic});
+        auto k = subscribed("resume_group", topic);
         CPPUNIT_ASSERT(drain(*k, first.size()).rows == first);
         k->commit(nullptr);
 
@@ -240,13 +244,11 @@ public:
 
         // Not committed: a new member of the group gets the same rows again (at-least-once).
         k->close();
-        auto k2 = consumer("resume_group");
-        k2->subscribe({topic});
+        auto k2 = subscribed("resume_group", topic);
         CPPUNIT_ASSERT(drain(*k2, second.size()).rows == second);
         k2->commit(nullptr);
         k2->close();
-        auto k3 = consumer("resume_group");
-        k3->subscribe({topic});
+        auto k3 = subscribed("resume_group", topic);
         drain(*k3, 0);
         // subscribe() again replaces the subscription (unsubscribe + subscribe) without error.
         k3->subscribe({topic});
@@ -255,11 +257,9 @@ public:
 
     void reconnect_resubscribes_after_a_drop() {
         auto c = sql();
-        const std::string topic = "tmq_drop_topic";
-        make_topic(*c, "tmq_drop", topic);
+        const std::string topic = make_topic(*c, "tmq_drop");
         const auto first = insert_rows(*c, "tmq_drop", 1, 6);
-        auto k = consumer("drop_group");
-        k->subscribe({topic});
+        auto k = subscribed("drop_group", topic);
         CPPUNIT_ASSERT(drain(*k, first.size()).rows == first);
         k->commit(nullptr);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), k->connects());
@@ -286,10 +286,8 @@ public:
 
     void poll_fails_clearly_when_the_link_breaks() {
         auto c = sql();
-        const std::string topic = "tmq_mid_topic";
-        make_topic(*c, "tmq_mid", topic);
-        auto k = consumer("mid_group");
-        k->subscribe({topic});
+        const std::string topic = make_topic(*c, "tmq_mid");
+        auto k = subscribed("mid_group", topic);
         std::thread breaker([&] {
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
             k->break_link();
@@ -319,8 +317,7 @@ public:
 
     void error_paths() {
         auto c = sql();
-        const std::string topic = "tmq_err_topic";
-        make_topic(*c, "tmq_err", topic);
+        const std::string topic = make_topic(*c, "tmq_err");
         auto k = consumer("err_group");
 
         // Before subscribe the adapter has no consumer on the socket: `tmq not init`.

@@ -1,5 +1,6 @@
 // End to end against the simulator (tests/sim): the plugin as the loader sees it, every type
-// through binary query + fetch_raw_block, stmt v1 insert and query, schemaless, errors.
+// through binary query + fetch_raw_block, many blocks, stmt v1 insert and query, schemaless in
+// every protocol, errors.
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "all_types.hpp"
 #include "bind_block.hpp"
 #include "sim_process.hpp"
+#include "sim_scenarios.hpp"
 #include "taoslink/dispatcher.hpp"
 #include "taoslink/error.hpp"
 #include "ws_test_util.hpp"
@@ -20,14 +22,10 @@ using ws_test::var;
 
 namespace {
 
-std::string dsn(const std::string& tail = "") {
-    return "ws://root:taosdata@127.0.0.1:" + std::to_string(ws_test::sim().port()) + tail;
-}
+std::string dsn(const std::string& tail = "") { return ws_test::sim_url("ws") + tail; }
 
 std::unique_ptr<Connection> open(const std::string& tail = "") {
-    static const std::string plugin = [] { return load_plugin_file(WS_PLUGIN_PATH); }();
-    (void)plugin;
-    return connect(dsn(tail));
+    return ws_test::connect_with_plugin(WS_PLUGIN_PATH, dsn(tail));
 }
 
 }  // namespace
@@ -37,7 +35,7 @@ class SimTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(every_type_round_trips);
     CPPUNIT_TEST(many_blocks);
     CPPUNIT_TEST(stmt_insert_and_query);
-    CPPUNIT_TEST(schemaless_line_protocol);
+    CPPUNIT_TEST(schemaless_protocols);
     CPPUNIT_TEST(errors_are_typed);
     CPPUNIT_TEST_SUITE_END();
 
@@ -54,26 +52,7 @@ public:
 
     void many_blocks() {
         auto c = open();
-        c->execute("create database if not exists wsmany");
-        c->execute("create table if not exists wsmany.t (ts timestamp, v int)");
-        std::string sql = "insert into wsmany.t values ";
-        for (int i = 0; i < 5000; ++i) sql += "(" + std::to_string(1700000000000LL + i) + "," + std::to_string(i) + ")";
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(5000), c->execute(sql));
-        auto r = c->query("select v from wsmany.t");
-        std::size_t rows = 0, blocks = 0;
-        while (auto b = r->next_block()) {
-            for (std::size_t i = 0; i < b->rows(); ++i) CPPUNIT_ASSERT_EQUAL(std::int32_t(rows + i), b->column(0).get<std::int32_t>(i));
-            rows += b->rows();
-            ++blocks;
-        }
-        CPPUNIT_ASSERT_EQUAL(std::size_t(5000), rows);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), blocks);
-        // An abandoned result: close() frees it server-side and the socket stays usable.
-        auto r2 = c->query("select v from wsmany.t");
-        CPPUNIT_ASSERT(r2->next_block() != nullptr);
-        r2->close();
-        CPPUNIT_ASSERT(r2->next_block() == nullptr);
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), c->execute("drop database wsmany"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), sim_scenarios::many_blocks(*c, "wsmany"));
     }
 
     void stmt_insert_and_query() {
@@ -112,27 +91,9 @@ public:
         c->execute("drop database wsstmt");
     }
 
-    void schemaless_line_protocol() {
+    void schemaless_protocols() {
         auto c = open();
-        c->execute("create database if not exists wssml");
-        c->select_db("wssml");
-        SchemalessRequest req;
-        req.lines = "meters,loc=a v=1i 1700000000000\nmeters,loc=b v=2i 1700000000001";
-        req.precision = SchemalessPrecision::Milli;
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), c->schemaless_insert(req));
-        req.protocol = SchemalessProtocol::Telnet;
-        req.lines = "cpu 1700000000 3.5 host=h1";
-        req.precision = SchemalessPrecision::Seconds;
-        c->schemaless_insert(req);
-        auto r = c->query("select count(*) from meters");
-        auto b = r->next_block();
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), b->column(0).get<std::int64_t>(0));
-        req.lines = "garbage";
-        req.protocol = SchemalessProtocol::Line;
-        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), ServerError);
-        req.database = "other";
-        CPPUNIT_ASSERT_THROW(c->schemaless_insert(req), NotSupportedError);
-        c->execute("drop database wssml");
+        sim_scenarios::schemaless_protocols(*c, "wssml");
     }
 
     void errors_are_typed() {
@@ -144,7 +105,7 @@ public:
             CPPUNIT_ASSERT_EQUAL(0x2600, e.code());
         }
         CPPUNIT_ASSERT_EQUAL(std::string("3.3.6.0"), c->server_version());
-        CPPUNIT_ASSERT_THROW(connect("ws://root:wrong@127.0.0.1:" + std::to_string(ws_test::sim().port())), AuthError);
+        CPPUNIT_ASSERT_THROW(connect(ws_test::sim_url("ws", "root", "wrong")), AuthError);
         try {
             connect(dsn("/nosuchdb"));
             CPPUNIT_FAIL("no error");

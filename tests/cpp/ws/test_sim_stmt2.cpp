@@ -22,14 +22,8 @@ using ws_test::var;
 
 namespace {
 
-std::string dsn2(const std::string& tail) {
-    return "ws://root:taosdata@127.0.0.1:" + std::to_string(ws_test::sim().port()) + tail;
-}
-
 std::unique_ptr<Connection> open2(const std::string& tail = "?stmt=v2") {
-    static const std::string plugin = [] { return load_plugin_file(WS_PLUGIN_PATH); }();
-    (void)plugin;
-    return connect(dsn2(tail));
+    return ws_test::connect_with_plugin(WS_PLUGIN_PATH, ws_test::sim_url("ws") + tail);
 }
 
 std::string wkb_point(double x, double y) {
@@ -53,7 +47,7 @@ class SimStmt2Test : public CppUnit::TestFixture {
 public:
     void auto_picks_stmt2_and_v1_can_be_forced() {
         auto pick = [](const std::string& tail) {
-            auto c = ws::connect_ws(parse_dsn(dsn2(tail)));
+            auto c = ws::connect_ws(parse_dsn(ws_test::sim_url("ws") + tail));
             auto st = c->statement();
             const int v = dynamic_cast<ws::WsStmt2*>(st.get()) ? 2 : dynamic_cast<ws::WsStmt*>(st.get()) ? 1 : 0;
             st->close();

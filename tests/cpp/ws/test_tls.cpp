@@ -1,9 +1,6 @@
 // taos-ws over wss://: certificates made at test time with the `openssl` command, served by the
 // in-process WebSocket server behind a Poco SecureServerSocket on 127.0.0.1. A missing `openssl`
 // fails the suite loudly.
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -11,59 +8,19 @@
 #include "codec.hpp"
 #include "connection.hpp"
 #include "taoslink/error.hpp"
-#include "tls.hpp"
+#include "tls_certs.hpp"
 #include "ws_test_server.hpp"
 
 using namespace taoslink;
 using namespace taoslink::ws;
 using namespace ws_test;
-namespace fs = std::filesystem;
+using tls_test::Certs;
 
 namespace {
 
-void run(const std::string& cmd) {
-    const int rc = std::system((cmd + " >/dev/null 2>&1").c_str());
-    if (rc != 0) CPPUNIT_FAIL("command failed (" + std::to_string(rc) + "): " + cmd);
-}
-
-// A CA and a server certificate for 127.0.0.1/localhost, in a temporary directory.
-class Certs {
-public:
-    Certs() {
-        const std::string openssl = OPENSSL_EXECUTABLE;
-        if (std::system((openssl + " version >/dev/null 2>&1").c_str()) != 0) {
-            CPPUNIT_FAIL("the `openssl` command (" + openssl + ") is needed for the TLS tests and was not found");
-        }
-        char tmpl[] = "/tmp/taoslink-ws-tls-XXXXXX";
-        if (!mkdtemp(tmpl)) CPPUNIT_FAIL("mkdtemp failed");
-        dir = tmpl;
-        const std::string d = dir.string() + "/";
-        const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
-        run(openssl + " req -x509" + ec + "-keyout " + d + "ca.key -out " + d + "ca.pem -days 2 -subj /CN=taoslink-ws-test-ca" +
-            " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
-        std::ofstream(d + "srv.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
-                                        "extendedKeyUsage=serverAuth\n";
-        run(openssl + " req" + ec + "-keyout " + d + "srv.key -out " + d + "srv.csr -subj /CN=localhost");
-        run(openssl + " x509 -req -in " + d + "srv.csr -CA " + d + "ca.pem -CAkey " + d + "ca.key -CAcreateserial -out " + d +
-            "srv.pem -days 2 -extfile " + d + "srv.ext");
-        ca = d + "ca.pem";
-    }
-    ~Certs() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    Poco::Net::Context::Ptr server_context() const {
-        tls::ensure_ssl_initialized();
-        const std::string d = dir.string() + "/";
-        return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, d + "srv.key", d + "srv.pem", "",
-                                      Poco::Net::Context::VERIFY_NONE);
-    }
-    fs::path dir;
-    std::string ca;
-};
-
+// A CA and a server certificate for 127.0.0.1/localhost.
 const Certs& certs() {
-    static Certs c;
+    static Certs c("ws", {tls_test::localhost_leaf("srv")});
     return c;
 }
 
@@ -90,15 +47,15 @@ class TlsTest : public CppUnit::TestFixture {
 
 public:
     void verified_with_ca_file() {
-        WsServer server(adapter, certs().server_context());
-        auto c = open_wss(server.port(), "ca_file=" + certs().ca);
+        WsServer server(adapter, certs().server_context("srv"));
+        auto c = open_wss(server.port(), "ca_file=" + certs().ca());
         auto r = c->query("select 1");
         CPPUNIT_ASSERT(r->next_block() == nullptr);
         CPPUNIT_ASSERT_EQUAL(std::string("3.3.6.0"), c->server_version());
     }
 
     void unknown_ca_is_refused() {
-        WsServer server(adapter, certs().server_context());
+        WsServer server(adapter, certs().server_context("srv"));
         try {
             open_wss(server.port(), "connect_timeout=3");  // system CA store: our CA is unknown
             CPPUNIT_FAIL("no error");
@@ -108,7 +65,7 @@ public:
     }
 
     void verification_can_be_turned_off() {
-        WsServer server(adapter, certs().server_context());
+        WsServer server(adapter, certs().server_context("srv"));
         auto c = open_wss(server.port(), "tls_verify=false");
         CPPUNIT_ASSERT(c->query("select 1")->next_block() == nullptr);
     }

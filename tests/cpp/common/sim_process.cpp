@@ -9,6 +9,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "taoslink/dispatcher.hpp"
+
 extern char** environ;
 
 namespace ws_test {
@@ -63,6 +65,15 @@ SimProcess::~SimProcess() {
 SimProcess& sim() {
     static SimProcess p;
     return p;
+}
+
+std::string sim_url(const std::string& scheme, const std::string& user, const std::string& password) {
+    return scheme + "://" + user + ":" + password + "@127.0.0.1:" + std::to_string(sim().port());
+}
+
+std::unique_ptr<taoslink::Connection> connect_with_plugin(const std::string& plugin, const std::string& dsn) {
+    taoslink::load_plugin_file(plugin);
+    return taoslink::connect(dsn);
 }
 
 }  // namespace ws_test

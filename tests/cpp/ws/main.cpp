@@ -1,4 +1,0 @@
-// Entry point of the taos-ws test executables.
-#include "cppunit_main.hpp"
-
-int main(int argc, char** argv) { return taoslink_test::run_registered_tests(argc, argv); }
