@@ -23,6 +23,8 @@ STAMPS     := $(ROOT)/build/stamps
 APT_PACKAGES := build-essential cmake ninja-build pkg-config python3-venv python3-dev openssl \
                 libpoco-dev libboost-dev libcppunit-dev libssl-dev libsimdjson-dev
 PY_BUILD_DEPS := scikit-build-core>=0.9 pybind11>=2.11 pytest>=7
+# What the optional Python features (issue 5) need, so the tests and examples can exercise them.
+PY_EXTRAS    := numpy pandas pyarrow "sqlalchemy>=2" tqdm pytest-asyncio
 
 .PHONY: all deps venv build cpp-test install-py py-test sim-test conformance plugin-sdk-test test demo sim bench clean
 
@@ -43,7 +45,7 @@ deps: $(STAMPS)/apt
 $(STAMPS)/venv: $(STAMPS)/apt
 	[ -x $(PY) ] || $(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "scikit-build-core>=0.9" "pybind11>=2.11" "pytest>=7" numpy
+	$(PY) -m pip install -q "scikit-build-core>=0.9" "pybind11>=2.11" "pytest>=7" $(PY_EXTRAS)
 	touch $@
 venv: $(STAMPS)/venv
 
@@ -51,7 +53,7 @@ venv: $(STAMPS)/venv
 $(STAMPS)/venv-taospy: $(STAMPS)/apt
 	[ -x $(VENV_TAOSPY)/bin/python ] || $(PYTHON3) -m venv $(VENV_TAOSPY)
 	$(VENV_TAOSPY)/bin/python -m pip install -q --upgrade pip
-	$(VENV_TAOSPY)/bin/python -m pip install -q taospy taos-ws-py pytest
+	$(VENV_TAOSPY)/bin/python -m pip install -q taospy taos-ws-py pytest numpy pandas "sqlalchemy>=2"
 	touch $@
 
 # --- C++ build (plain CMake: what C++ users get) ------------------------------------------------
