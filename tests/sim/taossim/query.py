@@ -148,6 +148,22 @@ def _operand_pair(left, right, scope):
     return lg, rg
 
 
+def _json_operand_pair(left, right, scope):
+    """`tags->'k' = literal` compares the JSON value itself (TDengine does), not its JSON text."""
+    if not (isinstance(left, A.JsonGet) and isinstance(right, A.Lit)):
+        return None
+    get, _ = compile_value(left, scope)
+    from .engine import _literal_value
+    _, lit = _literal_value(right)
+    if isinstance(lit, bytes):
+        lit = lit.decode("utf-8", "surrogateescape")
+
+    def json_value(t, i):
+        text = get(t, i)
+        return None if text is None else json.loads(text)
+    return json_value, (lambda t, i: lit)
+
+
 def compile_pred(e, scope: Scope):
     """-> predicate(t, i) -> bool (SQL NULL counts as false)."""
     if isinstance(e, A.BinOp) and e.op in ("and", "or"):
@@ -159,7 +175,7 @@ def compile_pred(e, scope: Scope):
         p = compile_pred(e.operand, scope)
         return lambda t, i: not p(t, i)
     if isinstance(e, A.BinOp) and e.op in _CMP:
-        lg, rg = _operand_pair(e.left, e.right, scope)
+        lg, rg = _json_operand_pair(e.left, e.right, scope) or _operand_pair(e.left, e.right, scope)
         f = _CMP[e.op]
 
         def cmp(t, i):
