@@ -34,6 +34,7 @@ EXPECTED = {
     "taosws_example.py": ["statement: 3 rows", "queried 3 rows, consumed 3"],
     "taosrest_example.py": ["inserted 3 rows", "fetchmany(2): [[1], [2]]"],
     "demo.py": ["== http://", "== ws://", "loaded plugins"],
+    "asyncio_query.py": ["rows=100", "TMQ: consumed 100 rows"],
 }
 
 
