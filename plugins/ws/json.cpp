@@ -188,12 +188,21 @@ void JsonReply::check(bool at_login) const {
 std::uint64_t peek_req_id(std::string_view text) noexcept {
     // Called on the reader thread for every text frame, so one parser per thread is reused.
     thread_local simdjson::dom::parser parser;
+    // An empty frame's data pointer may be null, which simdjson would pass to memcpy (found by tests/fuzz).
+    if (text.empty()) return 0;
     simdjson::dom::element root;
     if (parser.parse(text.data(), text.size()).get(root)) return 0;
     simdjson::dom::element id;
     if (root["req_id"].get(id)) return 0;
     if (id.is_uint64()) return id.get_uint64().value_unsafe();
     return 0;
+}
+
+bool is_json_object(std::string_view text) noexcept {
+    thread_local simdjson::dom::parser parser;
+    if (text.empty()) return false;  // as in peek_req_id: no null pointer into simdjson
+    simdjson::dom::element root;
+    return !parser.parse(text.data(), text.size()).get(root) && root.is_object();
 }
 
 }  // namespace taoslink::ws

@@ -72,4 +72,7 @@ private:
 /// The `req_id` member of a reply, without parsing the rest; 0 when absent or not JSON.
 std::uint64_t peek_req_id(std::string_view text) noexcept;
 
+/// Whether `text` is a JSON object (a reply), as opposed to a truncated or garbled frame.
+bool is_json_object(std::string_view text) noexcept;
+
 }  // namespace taoslink::ws

@@ -239,6 +239,15 @@ void WsClient::fail_binary_waiters(const std::string& why) {
     for (auto id : ids) complete(id, nullptr, std::make_exception_ptr(ProtocolError(why)));
 }
 
+void WsClient::fail_text_waiters(const std::string& why) {
+    std::lock_guard lock(mu_);
+    std::vector<std::uint64_t> ids;
+    for (const auto& [id, p] : pending_) {
+        if (!p->expects_binary) ids.push_back(id);
+    }
+    for (auto id : ids) complete(id, nullptr, std::make_exception_ptr(ProtocolError(why)));
+}
+
 void WsClient::fail_all(std::exception_ptr error) {
     std::lock_guard lock(mu_);
     if (!dead_) dead_ = error;
@@ -259,6 +268,12 @@ void WsClient::dispatch(const Frame& frame) {
     }
     if (!frame.binary) {
         const std::uint64_t id = peek_req_id(frame.text());
+        if (id == 0 && !is_json_object(frame.text())) {
+            // Truncated or garbled: it cannot say whose reply it is, and without this its
+            // caller would wait until read_timeout (taosc-style callers have none).
+            fail_text_waiters("taosAdapter sent a text frame that is not JSON (" + std::to_string(frame.size) + " bytes)");
+            return;
+        }
         std::lock_guard lock(mu_);
         if (pending_.count(id)) complete(id, &frame, nullptr);
         // Anything else (a late reply to a timed-out call, an error for req_id 0) has no taker.

@@ -125,6 +125,7 @@ private:
     void dispatch(const Frame& frame);
     void complete(std::uint64_t req_id, const Frame* frame, std::exception_ptr error);
     void fail_binary_waiters(const std::string& why);
+    void fail_text_waiters(const std::string& why);
     void fail_all(std::exception_ptr error);
     void wake() noexcept;
     void enqueue(std::string payload, int flags);

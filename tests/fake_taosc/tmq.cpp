@@ -223,6 +223,7 @@ FAKE_TAOSC_EXPORT TAOS_RES* tmq_consumer_poll(tmq_t* tmq, std::int64_t timeout_m
         fail(code::InvalidPara, "Invalid parameters");
         return nullptr;
     }
+    set_last_error(0, "");  // as taosc 3.3 (terrno = 0): a NULL without an error is a timeout
     try {
         auto msg = t->consumer->poll(std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms));
         if (!msg) return nullptr;

@@ -9,7 +9,7 @@ import sys
 import threading
 
 from .app import App
-from .server import Server
+from .server import Server, tls_context
 
 
 def _loopback(host: str) -> bool:
@@ -36,7 +36,13 @@ def main(argv=None) -> int:
     ap.add_argument("--meta-error-code", choices=("inner", "2662"), default="inner",
                     help="code for a missing table/db in SELECT: the inner code (3.3.x, "
                          "0x2603/0x0388) or 0x2662 (3.0-3.2)")
+    ap.add_argument("--tls-cert", default=None,
+                    help="serve HTTPS/wss with this PEM certificate (chain); needs --tls-key")
+    ap.add_argument("--tls-key", default=None, help="the PEM private key of --tls-cert")
     args = ap.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("taossim: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
     if args.meta_error_code == "2662":
         from . import errors
         errors.META_ERROR_CODE = errors.PAR_GET_META_ERROR
@@ -46,7 +52,8 @@ def main(argv=None) -> int:
     app = App(args.user, args.password, args.bearer_token, cache=not args.no_cache)
     Server.address_family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     host = "127.0.0.1" if args.host == "localhost" else args.host
-    srv = Server((host, args.port), app)
+    tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    srv = Server((host, args.port), app, tls)
     stop = threading.Event()
 
     def _stop(signum, frame):
@@ -55,7 +62,7 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    print(f"taossim listening on {host}:{srv.port}", flush=True)
+    print(f"taossim listening on {host}:{srv.port}" + (" (tls)" if tls else ""), flush=True)
     try:
         srv.serve_forever(poll_interval=0.2)
     finally:

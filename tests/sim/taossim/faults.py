@@ -18,6 +18,12 @@ WebSocket faults come in two modes:
   bytes (``ws_truncate``; default half), or corrupted (``ws_corrupt``: the first raw block
   in the reply gets an impossible length for its first column, or the byte at ``offset`` is
   inverted).  The WebSocket frame itself stays well formed.
+
+``refuse`` applies to new TCP connections: the next ``times`` connections whose first
+request's path starts with ``path`` are reset (RST) right after accept, before anything is
+read, as a server whose listener is closed or overloaded would be.  Control requests
+(``/-/sim/``) are never refused; on a TLS server the path cannot be seen before the
+handshake, so every connection counts.
 """
 
 import struct
@@ -27,7 +33,8 @@ from dataclasses import dataclass
 
 REST_KINDS = ("close_mid_response", "stall", "http_status")
 WS_KINDS = ("ws_close", "ws_stall", "ws_truncate", "ws_corrupt")
-KINDS = REST_KINDS + WS_KINDS
+CONN_KINDS = ("refuse",)
+KINDS = REST_KINDS + WS_KINDS + CONN_KINDS
 
 # actions answered with a binary message (/ws and /rest/tmq)
 BINARY_REPLY_ACTIONS = ("fetch_raw_block", "fetch_block", "fetch_raw", "fetch_raw_data")
@@ -50,6 +57,10 @@ class Fault:
     @property
     def is_ws(self) -> bool:
         return self.kind in WS_KINDS
+
+    @property
+    def is_http(self) -> bool:
+        return self.kind in REST_KINDS
 
     @property
     def session_mode(self) -> bool:
@@ -106,7 +117,20 @@ class Faults:
         """The first pending HTTP fault matching ``path``; consumes one of its uses."""
         with self._lock:
             for f in self._pending:
-                if not f.is_ws and path.startswith(f.path):
+                if f.is_http and path.startswith(f.path):
+                    self._consume(f)
+                    return f
+        return None
+
+    def has_refuse(self) -> bool:
+        return any(f.kind == "refuse" for f in self._pending)   # racy peek: a fast path
+
+    def take_refuse(self, path):
+        """A ``refuse`` fault for a new connection whose first request has ``path`` (None:
+        unknown, e.g. under TLS), or None; consumes one of its uses."""
+        with self._lock:
+            for f in self._pending:
+                if f.kind == "refuse" and (path is None or path.startswith(f.path)):
                     self._consume(f)
                     return f
         return None

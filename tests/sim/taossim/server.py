@@ -7,8 +7,11 @@ bodies and chunked transfer for streamed query results or gzip.
 """
 
 import email.utils
+import io
 import socket
 import socketserver
+import ssl
+import struct
 import threading
 import time
 import zlib
@@ -39,10 +42,51 @@ class Handler(socketserver.StreamRequestHandler):
     rbufsize = 65536
 
     def setup(self):
+        self.dropped = self._refused() or not self._tls_handshake()
+        if self.dropped:            # nothing to read or write: no buffered files on it
+            self.rfile, self.wfile = io.BytesIO(), io.BytesIO()
+            return
         super().setup()
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def _refused(self) -> bool:
+        """The ``refuse`` fault: reset the connection before reading anything."""
+        faults = self.server.app.faults
+        if not faults.has_refuse():
+            return False
+        path = None
+        if not isinstance(self.request, ssl.SSLSocket):
+            try:                    # peek at the request line: control requests pass
+                self.request.settimeout(2)
+                head = self.request.recv(256, socket.MSG_PEEK)
+                self.request.settimeout(None)
+            except OSError:
+                head = b""
+            words = head.split(b" ", 2)
+            path = words[1].decode("latin-1") if len(words) > 1 else ""
+            if path.startswith(CONTROL_PREFIX):
+                return False
+        if faults.take_refuse(path) is None:
+            return False
+        self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.request.close()        # linger 0: the client gets RST, not FIN
+        return True
+
+    def _tls_handshake(self) -> bool:
+        if not isinstance(self.request, ssl.SSLSocket):
+            return True
+        try:
+            self.request.settimeout(10)
+            self.request.do_handshake()
+            self.request.settimeout(None)
+            return True
+        except (OSError, ValueError):   # a client that refused our certificate, or not TLS
+            self.request.close()
+            return False
+
     def handle(self):
+        if self.dropped:
+            return
         app = self.server.app
         while True:
             try:
@@ -241,18 +285,33 @@ class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, addr, app):
+    def __init__(self, addr, app, tls: "ssl.SSLContext | None" = None):
         self.app = app
+        self.tls = tls
         super().__init__(addr, Handler)
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        if self.tls is not None:    # the handshake runs on the handler's thread, not here
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
 
     @property
     def port(self) -> int:
         return self.server_address[1]
 
 
-def start_in_thread(app, host: str = "127.0.0.1", port: int = 0) -> Server:
-    """Start a server on a background thread (used by the tests)."""
-    srv = Server((host, port), app)
+def tls_context(cert_file: str, key_file: str) -> ssl.SSLContext:
+    """A server context presenting ``cert_file`` (PEM chain) with ``key_file``."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert_file, key_file)
+    return ctx
+
+
+def start_in_thread(app, host: str = "127.0.0.1", port: int = 0, tls=None) -> Server:
+    """Start a server on a background thread (used by the tests); ``tls``: an SSLContext."""
+    srv = Server((host, port), app, tls)
     t = threading.Thread(target=srv.serve_forever, name="taossim", daemon=True)
     t.start()
     return srv
