@@ -275,6 +275,27 @@ def test_super_tables_filters_order_limit(port):
     assert ok(port, "show sq.tables")["data"] == []
 
 
+def test_insert_into_super_table_by_tbname_and_table_kinds(port):
+    ok(port, "drop database if exists sb")
+    ok(port, "create database sb")
+    ok(port, "create stable sb.m (ts timestamp, v int) tags (loc varchar(8), g int)")
+    ok(port, "create table sb.d0 using sb.m tags ('old', 0)")
+    ok(port, "create table sb.n (ts timestamp, v int)")
+    d = ok(port, "insert into sb.m (tbname, ts, v, loc) values ('d0', 1, 1, 'new') ('d1', 1, 2, 'sf') "
+                 "('d1', 2, 3, 'ignored')")
+    assert d["data"] == [[3]]
+    rows = ok(port, "select tbname, ts, v, loc, g from sb.m order by v")["data"]
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [("d0", 1, "old", 0), ("d1", 2, "sf", None),
+                                                        ("d1", 3, "sf", None)]
+    assert err(port, "insert into sb.m (ts, v) values (1, 1)")[1] == 0x0200   # no tbname
+    assert err(port, "insert into sb.m (tbname, ts, v) values (1, 1, 1)")[1] == 0x022B
+    assert ok(port, "show normal sb.tables")["data"] == [["n"]]
+    assert sorted(r[0] for r in ok(port, "show child sb.tables")["data"]) == ["d0", "d1"]
+    assert ok(port, "show normal tables like 'n'", "/rest/sql/sb")["data"] == [["n"]]
+    assert ok(port, "show sb.views")["data"] == []
+    ok(port, "drop database sb")
+
+
 def test_duplicate_timestamp_overwrites_and_order(port):
     ok(port, "create database if not exists du")
     ok(port, "create table if not exists du.t (ts timestamp, a int, b int)")

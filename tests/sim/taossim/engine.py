@@ -220,9 +220,16 @@ class Engine:
         if s.what in ("topics", "consumers", "subscriptions"):
             from .tmq_sql import show
             return show(self.store.tmq, s.what)
-        if s.what in ("stables", "tables"):
+        if s.what == "views":   # the simulator has no views: an empty list of the right shape
+            self._db(s.db, session)
+            return Result([Field("view_name", TBNAME_TYPE)], [[]])
+        if s.what in ("stables", "tables", "normal_tables", "child_tables"):
             db = self._db(s.db, session)
-            names = list(db.stables if s.what == "stables" else db.tables)
+            if s.what == "stables":
+                names = list(db.stables)
+            else:
+                names = [n for n, t in db.tables.items()
+                         if s.what == "tables" or (t.stable is None) == (s.what == "normal_tables")]
             if s.like is not None:
                 rx = _like_regex(V.unescape(s.like))
                 names = [n for n in names if rx.fullmatch(n)]
@@ -268,7 +275,8 @@ class Engine:
     def _Insert(self, s: A.Insert, session, sql):
         now = time.time_ns()
         plans = []
-        for tgt in s.targets:
+        from .stable_insert import expand   # super-table targets with a tbname column
+        for tgt in expand(s.targets, lambda tn: self._db(tn.db, session)):
             db = self._db(tgt.table.db, session)
             table = db.tables.get(tgt.table.name)
             if table is None and tgt.stable is not None:

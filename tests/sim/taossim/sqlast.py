@@ -151,7 +151,7 @@ class Describe:
 
 @dataclass
 class Show:
-    what: str                 # databases, stables, tables, create_table, create_database
+    what: str                 # databases, stables, [normal_|child_]tables, views, create_table, create_database
     db: Optional[str] = None
     like: Optional[str] = None
     table: Optional[TableName] = None

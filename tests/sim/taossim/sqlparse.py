@@ -310,11 +310,17 @@ class Parser:
                 return A.Show("create_database", db=self.ident())
             self.expect_kw("table", "stable")
             return A.Show("create_table", table=self.table_name())
+        # SHOW [NORMAL | CHILD] [db.]TABLES, SHOW [db.]STABLES, SHOW [db.]VIEWS
+        kind = self.next().text if self.peek().is_kw("normal", "child") else None
         db = None
-        if self.peek(1).is_op(".") and self.peek(2).is_kw("stables", "tables"):
+        if self.peek(1).is_op(".") and self.peek(2).is_kw("stables", "tables", "views"):
             db = self.ident()
             self.next()
-        what = self.expect_kw("stables", "tables")
+        what = self.expect_kw("stables", "tables", "views")
+        if kind is not None:
+            if what != "tables":
+                raise self.error()
+            what = kind + "_tables"
         if self.kw("from"):
             db = self.ident()
         like = None
