@@ -41,6 +41,9 @@ from .statement2 import *  # noqa: F401,F403
 from .statement2 import BindTable, TaosStmt2, TaosStmt2Option
 from .subscription import TaosSubscription  # noqa: F401
 from . import log  # noqa: F401
+# PEP 249 type objects and constructors (missing from taospy); not in __all__, as taospy has none
+from taoslink.types import (BINARY, DATETIME, NUMBER, ROWID, STRING, Binary, Date, DateFromTicks,  # noqa: F401
+                            Time, TimeFromTicks, Timestamp, TimestampFromTicks)
 
 #: taoslink's version (taospy's is "2.8.x").
 __version__ = _native.version()

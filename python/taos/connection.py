@@ -7,6 +7,7 @@ from typing import Any, List, Optional
 from taoslink import _taoslink
 
 from . import _link
+from . import error as _error
 from .constants import TSDB_OPTION_CONNECTION
 from .cursor import TaosCursor
 from .error import (ConnectionError, DatabaseError, InterfaceError, NotSupportedError, ProgrammingError,
@@ -35,6 +36,18 @@ class TaosConnection(Closing):
     user, password, database, config (taosc config directory), timezone (IANA name or tzinfo:
     aware datetimes in it), decode_binary (False: VARCHAR as bytes), charset, user_app, user_ip.
     A failed connect raises ConnectionError; no usable libtaos, InterfaceError."""
+
+    # PEP 249 optional extension (missing from taospy): the exception classes as attributes.
+    Warning = _error.Warning
+    Error = _error.Error
+    InterfaceError = _error.InterfaceError
+    DatabaseError = _error.DatabaseError
+    DataError = _error.DataError
+    OperationalError = _error.OperationalError
+    IntegrityError = _error.IntegrityError
+    InternalError = _error.InternalError
+    ProgrammingError = _error.ProgrammingError
+    NotSupportedError = _error.NotSupportedError
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._native: Optional["_taoslink.Connection"] = None

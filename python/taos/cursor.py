@@ -12,7 +12,7 @@ from taoslink import _taoslink
 
 from . import _link
 from .constants import FieldType
-from .error import OperationalError, ProgrammingError, from_native
+from .error import InterfaceError, OperationalError, ProgrammingError, from_native
 from .result import TaosResult
 from taoslink.closing import Closing
 
@@ -74,6 +74,12 @@ class TaosCursor(Closing):
     @property
     def lastrowid(self) -> None:
         return None
+
+    @property
+    def rownumber(self) -> Optional[int]:
+        """PEP 249 extension (missing from taospy): the 0-based index of the next row; None with
+        no result set."""
+        return None if self._result is None else self._result._row_count
 
     def keys(self) -> Any:
         """The result's fields ([] when there is none)."""
@@ -188,6 +194,8 @@ class TaosCursor(Closing):
     # --- fetching --------------------------------------------------------------------------------
 
     def _need_result(self, what: str = "Invalid use of fetch iterator") -> TaosResult:
+        if self._connection is not None and self._connection.closed:
+            raise InterfaceError("the connection is closed")  # PEP 249: its cursors are unusable too
         if self._result is None:
             raise OperationalError(what)
         return self._result

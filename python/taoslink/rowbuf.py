@@ -52,6 +52,14 @@ class BufferedCursor(ClosesOnExit):
             return self._result.rows_fetched
         return self._rowcount
 
+    @property
+    def rownumber(self) -> Optional[int]:
+        """PEP 249 extension: the 0-based index of the next row in the result set; None with no
+        result set."""
+        if self._result is None:
+            return None
+        return self._result.rows_fetched - (len(self._buf) - self._pos)
+
     def _take_buffered(self, n: Optional[int]) -> List[Any]:
         """Up to ``n`` (None: all) of the buffered rows not handed out yet."""
         if self._pos >= len(self._buf):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import time as _time
-from typing import Any, FrozenSet
+from typing import Any, FrozenSet, Iterable
 
 
 class FieldType:
@@ -40,15 +40,20 @@ class FieldType:
 
 
 class DBAPITypeObject:
-    """A PEP 249 type object: equal to every type code in its group."""
+    """A PEP 249 type object: equal to every type code in its group, and to the type names
+    taosAdapter's REST API reports for them ("VARCHAR", "INT UNSIGNED", "DECIMAL(10,2)"...), which
+    are what taosrest's ``description`` carries."""
 
-    def __init__(self, name: str, *codes: int) -> None:
+    def __init__(self, name: str, *codes: int, names: Iterable[str] = ()) -> None:
         self.name = name
         self.values: FrozenSet[int] = frozenset(codes)
+        self.names: FrozenSet[str] = frozenset(names)
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, DBAPITypeObject):
             return self.values == other.values
+        if isinstance(other, str):
+            return other.split("(", 1)[0].strip().upper() in self.names
         return other in self.values
 
     def __ne__(self, other: Any) -> bool:
@@ -61,16 +66,19 @@ class DBAPITypeObject:
         return "DBAPITypeObject(%s)" % self.name
 
 
-STRING = DBAPITypeObject("STRING", FieldType.C_VARCHAR, FieldType.C_NCHAR, FieldType.C_JSON)
+STRING = DBAPITypeObject("STRING", FieldType.C_VARCHAR, FieldType.C_NCHAR, FieldType.C_JSON,
+                         names=("VARCHAR", "BINARY", "NCHAR", "JSON"))
 BINARY = DBAPITypeObject("BINARY", FieldType.C_VARBINARY, FieldType.C_GEOMETRY, FieldType.C_BLOB,
-                         FieldType.C_MEDIUMBLOB)
+                         FieldType.C_MEDIUMBLOB, names=("VARBINARY", "GEOMETRY", "BLOB", "MEDIUMBLOB"))
 NUMBER = DBAPITypeObject(
     "NUMBER",
     FieldType.C_BOOL, FieldType.C_TINYINT, FieldType.C_SMALLINT, FieldType.C_INT, FieldType.C_BIGINT,
     FieldType.C_FLOAT, FieldType.C_DOUBLE, FieldType.C_TINYINT_UNSIGNED, FieldType.C_SMALLINT_UNSIGNED,
     FieldType.C_INT_UNSIGNED, FieldType.C_BIGINT_UNSIGNED, FieldType.C_DECIMAL, FieldType.C_DECIMAL64,
+    names=("BOOL", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "TINYINT UNSIGNED",
+           "SMALLINT UNSIGNED", "INT UNSIGNED", "BIGINT UNSIGNED", "DECIMAL"),
 )
-DATETIME = DBAPITypeObject("DATETIME", FieldType.C_TIMESTAMP)
+DATETIME = DBAPITypeObject("DATETIME", FieldType.C_TIMESTAMP, names=("TIMESTAMP",))
 #: TDengine has no row ids; nothing compares equal to ROWID.
 ROWID = DBAPITypeObject("ROWID")
 

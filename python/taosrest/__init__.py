@@ -16,6 +16,16 @@ from .cursor import TaosRestCursor
 from .errors import *  # noqa: F401,F403  (taospy exports them this way)
 from .errors import __all__ as _error_names
 from .restclient import RestClient
+# PEP 249 type objects and constructors (taospy has none); they also equal REST's type names,
+# which is what description carries here.
+from taoslink.types import (BINARY, DATETIME, NUMBER, ROWID, STRING, Binary, Date, DateFromTicks,  # noqa: F401
+                            Time, TimeFromTicks, Timestamp, TimestampFromTicks)
+
+#: PEP 249 (taospy's taosrest has none of the three). Connections may be shared between threads
+#: (each statement is one HTTP request on a pooled connection); parameters are %s / %(name)s.
+apilevel = "2.0"
+threadsafety = 2
+paramstyle = "pyformat"
 
 
 def connect(**kwargs) -> TaosRestConnection:

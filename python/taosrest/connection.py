@@ -3,6 +3,7 @@
 from typing import Optional
 
 from .cursor import TaosRestCursor
+from . import errors as _errors
 from .errors import ConnectError, NotSupportedError
 from .restclient import RestClient
 from .result import Result
@@ -20,6 +21,18 @@ class TaosRestConnection:
     """
 
     default_configs = {"url", "token", "user", "password", "database", "timeout", "convert_timestamp", "timezone"}
+
+    # PEP 249 optional extension (missing from taospy): the exception classes as attributes
+    # (no Warning: taosrest has none, as in taospy).
+    Error = _errors.Error
+    InterfaceError = _errors.InterfaceError
+    DatabaseError = _errors.DatabaseError
+    DataError = _errors.DataError
+    OperationalError = _errors.OperationalError
+    IntegrityError = _errors.IntegrityError
+    InternalError = _errors.InternalError
+    ProgrammingError = _errors.ProgrammingError
+    NotSupportedError = _errors.NotSupportedError
 
     def __init__(self, **kwargs):
         for key in kwargs:
@@ -56,7 +69,7 @@ class TaosRestConnection:
         raise NotSupportedError()
 
     def cursor(self):
-        return TaosRestCursor(self._client)
+        return TaosRestCursor(self._client, self)
 
     # Not PEP 249: taospy's extras.
 

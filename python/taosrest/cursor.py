@@ -15,8 +15,11 @@ class TaosRestCursor:
     execute(), as in taospy); rows are lists; ``description`` is taosAdapter's ``column_meta``
     (``[name, type_name, length]`` lists)."""
 
-    def __init__(self, client: RestClient):
+    def __init__(self, client: RestClient, connection=None):
         self._c = client
+        #: PEP 249 extensions (missing from taospy): the connection that made the cursor, and no row ids.
+        self.connection = connection
+        self.lastrowid = None
         self.arraysize = 1
         self._rowcount = -1
         self._response = None
@@ -29,6 +32,13 @@ class TaosRestCursor:
     def rowcount(self):
         """Rows the last execute produced (queries) or affected (INSERT)."""
         return self._rowcount
+
+    @property
+    def rownumber(self):
+        """PEP 249 extension: the 0-based index of the next row; None before execute."""
+        if self._response is None:
+            return None
+        return min(self._index + 1, self._response["rows"])
 
     @property
     def affected_rows(self):

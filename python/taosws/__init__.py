@@ -40,6 +40,10 @@ from .errors import (
 from .result import TaosField, TaosResult
 from .stmt import PyColumnView, PyStmt2BindParam, PyTagView, TaosStmt, TaosStmt2, stmt2_bind_param_view
 
+# PEP 249 type objects and constructors (taos-ws-py has none); not in __all__
+from taoslink.types import (BINARY, DATETIME, NUMBER, ROWID, STRING, Binary, Date, DateFromTicks,  # noqa: F401,E402
+                            Time, TimeFromTicks, Timestamp, TimestampFromTicks)
+
 globals().update({name: getattr(_stmt, name) for name in _stmt.COLUMN_BUILDERS + _stmt.TAG_BUILDERS})
 
 apilevel = "2.0"

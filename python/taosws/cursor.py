@@ -127,6 +127,8 @@ class Cursor(BufferedCursor):
         self._pos = 0
         self._closed = False
         self.arraysize: Optional[int] = None
+        #: PEP 249 extension (missing from taos-ws-py): TDengine has no row ids.
+        self.lastrowid = None
 
     # --- attributes ----------------------------------------------------------------------------
 
@@ -219,6 +221,8 @@ class Cursor(BufferedCursor):
 
     def _rows(self, max_rows: int) -> List[tuple]:
         if self._result is None:
+            if self._fields is None:  # no execute yet (taos-ws-py raised ConnectionError here)
+                raise ProgrammingError("no result set: execute a statement first")
             return []
         try:
             return self._result.fetch_rows(max_rows, self._conn._converter)
@@ -261,6 +265,8 @@ class Cursor(BufferedCursor):
         out = self._take_buffered(None)
         if self._result is not None:
             out = fetch_rest(self._result, self._conn._converter, out, _fetch_error)
+        elif self._fields is None:
+            self._rows(0)  # raises: no execute yet
         self._row_count += len(out)
         return out
 

@@ -35,6 +35,9 @@ def test_module_globals():
     assert taoslink.STRING == 8 and taoslink.STRING == 10 and taoslink.STRING != 16
     assert taoslink.BINARY == 16 and taoslink.NUMBER == 4 and taoslink.DATETIME == 9
     assert taoslink.ROWID != 0
+    # REST's type names (taosrest's description) compare equal too
+    assert taoslink.STRING == "VARCHAR" and taoslink.NUMBER == "DECIMAL(10,2)" and taoslink.NUMBER == "int unsigned"
+    assert taoslink.DATETIME == "TIMESTAMP" and taoslink.BINARY == "GEOMETRY" and taoslink.DATETIME != "INT"
     assert str(taoslink.ProgrammingError("boom", 0x2600)) == "[0x2600]: boom"
 
 
