@@ -434,6 +434,15 @@ void append_column(py::list& out, const taoslink::Block& block, std::size_t c, P
     }
 }
 
+void convert_into(const ColumnView& col, Precision precision, const Converter& conv, std::size_t begin,
+                  std::size_t end, PyObject** out) {
+    if (end <= begin) return;
+    convert_range(col, precision, conv, begin, end, [&](std::size_t i, PyObject* o) {
+        Py_XDECREF(out[i]);
+        out[i] = o;
+    });
+}
+
 py::object convert_value(const ColumnView& col, std::size_t row, Precision precision, const Converter& conv) {
     PyObject* out = nullptr;
     convert_range(col, precision, conv, row, row + 1, [&](std::size_t, PyObject* o) { out = o; });

@@ -68,6 +68,12 @@ void append_rows(py::list& out, const taoslink::Block& block, taoslink::Precisio
 void append_column(py::list& out, const taoslink::Block& block, std::size_t c, taoslink::Precision precision,
                    const Converter& conv, std::size_t begin, std::size_t end);
 
+/// Converts rows [begin, end) of `col` into `out[0, end-begin)`, replacing (and releasing) what
+/// those slots held: the object slots of a numpy object array. On error the slots converted so
+/// far keep their new values and the rest their old ones.
+void convert_into(const taoslink::ColumnView& col, taoslink::Precision precision, const Converter& conv,
+                  std::size_t begin, std::size_t end, PyObject** out);
+
 /// Converts one value (new reference). Used for scalars, e.g. by tests.
 py::object convert_value(const taoslink::ColumnView& col, std::size_t row, taoslink::Precision precision,
                          const Converter& conv);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include <taoslink/error.hpp>
@@ -39,66 +40,33 @@ private:
 
 }  // namespace
 
-class PyResult::Busy {
-public:
-    explicit Busy(PyResult& r) : r_(r) {
-        if (r_.busy_) throw std::runtime_error("this result is already being fetched by another thread");
-        r_.busy_ = true;
-    }
-    ~Busy() { r_.busy_ = false; }
-    Busy(const Busy&) = delete;
-    Busy& operator=(const Busy&) = delete;
-
-private:
-    PyResult& r_;
-};
-
 PyResult::PyResult(std::shared_ptr<taoslink::Connection> conn, std::unique_ptr<taoslink::Result> result)
-    : conn_(std::move(conn)), result_(std::move(result)) {
-    fields_ = result_->fields();
-    precision_ = result_->precision();
-    affected_ = result_->affected_rows();
-    if (fields_.empty()) done_ = true;  // nothing to fetch
+    : feed_(std::make_shared<BlockFeed>(std::move(conn), std::move(result))) {
+    if (feed_->fields().empty()) done_ = true;  // nothing to fetch
 }
 
-PyResult::~PyResult() {
-    // The destructor runs with the GIL held (Python's dealloc). Waiting for the prefetch and
-    // closing may each take a network round trip: release the GIL so other threads run meanwhile.
+PyResult::~PyResult() { close_feed(); }
+
+std::unique_ptr<BlockFeed::Guard> PyResult::guard() {
+    if (detached_) return nullptr;  // done_: no call below touches the feed's stream
+    return std::make_unique<BlockFeed::Guard>(*feed_);
+}
+
+void PyResult::close_feed() noexcept {
+    if (!feed_ || detached_) return;  // a detached feed is closed by its new owner
+    // Runs with the GIL held (Python's dealloc or close()). Waiting for the prefetch and closing
+    // may each take a network round trip: release the GIL so other threads run meanwhile.
     if (Py_IsInitialized() && PyGILState_Check()) {
         py::gil_scoped_release nogil;
-        wait_prefetch();
-        if (result_) result_->close();
+        feed_->close();
         return;
     }
-    wait_prefetch();
-    if (result_) result_->close();
-}
-
-void PyResult::wait_prefetch() noexcept {
-    if (!pending_.valid()) return;
-    try {
-        pending_.get();  // the block (or the error) is discarded
-    } catch (...) {
-    }
-}
-
-std::shared_ptr<const taoslink::Block> PyResult::take_next() {
-    std::shared_ptr<const taoslink::Block> next;
-    if (pending_.valid()) {
-        next = pending_.get();
-    } else {
-        next = result_->next_block();
-    }
-    if (next) {
-        taoslink::Result* r = result_.get();
-        pending_ = std::async(std::launch::async, [r] { return r->next_block(); });
-    }
-    return next;
+    feed_->close();
 }
 
 py::list PyResult::fields() const {
     py::list out;
-    for (const auto& f : fields_) {
+    for (const auto& f : feed_->fields()) {
         out.append(py::make_tuple(f.name, static_cast<int>(f.type), f.length, static_cast<int>(f.decimal_precision),
                                   static_cast<int>(f.decimal_scale)));
     }
@@ -114,11 +82,10 @@ bool PyResult::ensure_block() {
         std::shared_ptr<const taoslink::Block> next;
         {
             py::gil_scoped_release nogil;
-            next = take_next();
+            next = feed_->next();
         }
         if (!next) {
             done_ = true;
-            result_->close();
             return false;
         }
         cur_ = std::move(next);
@@ -127,17 +94,17 @@ bool PyResult::ensure_block() {
 }
 
 py::object PyResult::fetch_block() {
-    Busy busy(*this);
+    auto busy = guard();
     if (!ensure_block()) return py::none();
-    PyBlock b{cur_, precision_, pos_};
-    fetched_ += cur_->rows() - pos_;
+    PyBlock b{cur_, feed_->precision(), pos_};
+    feed_->delivered += cur_->rows() - pos_;
     cur_.reset();
     pos_ = 0;
     return py::cast(std::move(b));
 }
 
 py::list PyResult::fetch_rows(std::size_t max_rows, const Converter& conv) {
-    Busy busy(*this);
+    auto busy = guard();
     py::list out;
     const bool one_block = max_rows == 0;
     std::size_t want = one_block ? std::numeric_limits<std::size_t>::max() : max_rows;
@@ -145,10 +112,10 @@ py::list PyResult::fetch_rows(std::size_t max_rows, const Converter& conv) {
         const std::size_t n = std::min(want, cur_->rows() - pos_);
         {
             GcPause pause;
-            append_rows(out, *cur_, precision_, conv, pos_, pos_ + n);
+            append_rows(out, *cur_, feed_->precision(), conv, pos_, pos_ + n);
         }
         pos_ += n;
-        fetched_ += n;
+        feed_->delivered += n;
         want -= n;
         if (one_block) break;
     }
@@ -160,31 +127,81 @@ py::list PyResult::fetch_all(const Converter& conv) {
 }
 
 py::list PyResult::fetch_columns(const Converter& conv) {
-    Busy busy(*this);
+    auto busy = guard();
     py::list cols;
-    for (std::size_t c = 0; c < fields_.size(); ++c) cols.append(py::list());
+    const std::size_t ncols = feed_->fields().size();
+    for (std::size_t c = 0; c < ncols; ++c) cols.append(py::list());
     while (ensure_block()) {
         const std::size_t end = cur_->rows();
         GcPause pause;
-        for (std::size_t c = 0; c < fields_.size(); ++c) {
+        for (std::size_t c = 0; c < ncols; ++c) {
             py::list col = cols[c];
-            append_column(col, *cur_, c, precision_, conv, pos_, end);
+            append_column(col, *cur_, c, feed_->precision(), conv, pos_, end);
         }
-        fetched_ += end - pos_;
+        feed_->delivered += end - pos_;
         pos_ = end;
     }
     return cols;
 }
 
-void PyResult::close() {
-    Busy busy(*this);
-    if (pending_.valid()) {
-        py::gil_scoped_release nogil;
-        wait_prefetch();
+std::vector<std::pair<std::shared_ptr<const taoslink::Block>, std::size_t>> PyResult::drain() {
+    auto busy = guard();
+    std::vector<std::pair<std::shared_ptr<const taoslink::Block>, std::size_t>> out;
+    std::uint64_t rows = 0;
+    if (cur_ && pos_ < cur_->rows()) {
+        rows += cur_->rows() - pos_;
+        out.emplace_back(std::move(cur_), pos_);
     }
     cur_.reset();
+    pos_ = 0;
+    while (!done_) {
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+        std::shared_ptr<const taoslink::Block> next;
+        {
+            py::gil_scoped_release nogil;
+            next = feed_->next();
+        }
+        if (!next) {
+            done_ = true;
+            break;
+        }
+        if (next->rows() == 0) continue;
+        rows += next->rows();
+        out.emplace_back(std::move(next), 0);
+    }
+    feed_->delivered += rows;
+    return out;
+}
+
+void PyResult::unfetch(std::size_t n) {
+    auto busy = guard();
+    if (n == 0) return;
+    if (!cur_ || n > pos_)
+        throw std::logic_error("unfetch(" + std::to_string(n) + "): only rows of the current block can be given back");
+    pos_ -= n;
+    feed_->delivered -= n;
+}
+
+std::pair<std::shared_ptr<const taoslink::Block>, std::size_t> PyResult::detach(std::shared_ptr<BlockFeed>& feed) {
+    auto busy = guard();
+    std::pair<std::shared_ptr<const taoslink::Block>, std::size_t> rest{nullptr, 0};
+    if (cur_ && pos_ < cur_->rows()) rest = {std::move(cur_), pos_};
+    cur_.reset();
+    pos_ = 0;
+    // The feed goes to the first stream only (even when ended: the stream counts its rows there).
+    feed = detached_ ? nullptr : feed_;
     done_ = true;
-    if (result_) result_->close();
+    detached_ = true;
+    return rest;
+}
+
+void PyResult::close() {
+    {
+        auto busy = guard();
+        cur_.reset();
+        done_ = true;
+    }
+    close_feed();
 }
 
 namespace {
@@ -241,6 +258,9 @@ void register_result(py::module_& m) {
         .def("fetch_all", &PyResult::fetch_all, py::arg("converter") = Converter(), "Every remaining row.")
         .def("fetch_columns", &PyResult::fetch_columns, py::arg("converter") = Converter(),
              "Every remaining row by column: a list with one list per column.")
+        .def("unfetch", &PyResult::unfetch, py::arg("rows"),
+             "Gives back the last `rows` rows of the current block (delivered by a row fetch but not used), "
+             "so the next fetch returns them again.")
         .def("close", &PyResult::close, "Releases the result early. Idempotent.");
 }
 

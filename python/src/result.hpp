@@ -3,13 +3,15 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <future>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include <pybind11/pybind11.h>
 
 #include <taoslink/connection.hpp>
 
+#include "block_feed.hpp"
 #include "convert.hpp"
 
 namespace taoslink_py {
@@ -30,10 +32,11 @@ public:
     ~PyResult();
 
     py::list fields() const;
-    taoslink::Precision precision() const { return precision_; }
-    std::int64_t affected_rows() const { return affected_; }
+    const taoslink::Fields& field_list() const { return feed_->fields(); }
+    taoslink::Precision precision() const { return feed_->precision(); }
+    std::int64_t affected_rows() const { return feed_->affected_rows(); }
     bool exhausted() const { return done_; }
-    std::uint64_t rows_fetched() const { return fetched_; }
+    std::uint64_t rows_fetched() const { return feed_->delivered.load(); }
 
     /// The next non-empty block (from the unread part of the current one first), or None.
     py::object fetch_block();
@@ -43,30 +46,31 @@ public:
     py::list fetch_all(const Converter& conv);
     /// Every remaining row, by column: a list of per-column lists.
     py::list fetch_columns(const Converter& conv);
+    /// Every remaining block with the index of its first unread row, read with the GIL released;
+    /// the rows count as delivered. Used by the columnar exports.
+    std::vector<std::pair<std::shared_ptr<const taoslink::Block>, std::size_t>> drain();
+    /// Gives back the last `n` rows of the current block, which a row fetch delivered but the
+    /// caller did not use (a cursor's row buffer), so the next fetch starts with them again.
+    void unfetch(std::size_t n);
+    /// Hands the unread rows and the rest of the stream to a new owner (the Arrow stream): the
+    /// current block's unread part and the feed. This Result is exhausted afterwards.
+    std::pair<std::shared_ptr<const taoslink::Block>, std::size_t> detach(std::shared_ptr<BlockFeed>& feed);
     void close();
 
 private:
-    class Busy;
     // Makes cur_ a block with unread rows; false at the end. Releases the GIL while waiting and
     // checks for Ctrl-C between blocks.
     bool ensure_block();
-    // The next block from the transport: the prefetched one if a prefetch is running. Called
-    // without the GIL. After a block, the one after it is decoded on a worker thread while this
-    // thread converts (one block of read-ahead; the Result is still used by one thread at a time).
-    std::shared_ptr<const taoslink::Block> take_next();
-    void wait_prefetch() noexcept;
+    // Marks the feed busy (none after detach(): the feed then belongs to the stream).
+    std::unique_ptr<BlockFeed::Guard> guard();
+    // Releases the feed: without the GIL when this thread holds it (closing may wait on the network).
+    void close_feed() noexcept;
 
-    std::shared_ptr<taoslink::Connection> conn_;  // declared first: destroyed after result_
-    std::unique_ptr<taoslink::Result> result_;
-    taoslink::Fields fields_;
-    taoslink::Precision precision_ = taoslink::Precision::Milli;
-    std::int64_t affected_ = -1;
+    std::shared_ptr<BlockFeed> feed_;
     std::shared_ptr<const taoslink::Block> cur_;
-    std::future<std::shared_ptr<const taoslink::Block>> pending_;
     std::size_t pos_ = 0;
-    std::uint64_t fetched_ = 0;
     bool done_ = false;
-    bool busy_ = false;
+    bool detached_ = false;
 };
 
 }  // namespace taoslink_py

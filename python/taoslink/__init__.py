@@ -19,6 +19,7 @@ from .connection import Connection, SmlPrecision, SmlProtocol, connect, make_con
 from .consumer import Consumer, Message, TopicAssignment
 from .cursor import Cursor
 from .stmt import Statement, bind_column
+from . import bulk  # bulk.insert(); numpy/pandas/pyarrow are imported only when it runs
 from .errors import (
     ConnectionError,
     DatabaseError,

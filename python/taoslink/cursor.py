@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 from . import _taoslink
 from .errors import InterfaceError, NotSupportedError, ProgrammingError, from_native
 from .params import format_qmark, split_qmark
+from .columnar import ColumnarFetch
 from .rowbuf import BufferedCursor, fetch_rest
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ _INSERT_HEAD = re.compile(r"(?is)^(\s*insert\s.*\bvalues\s*)(\(.*)$")
 _INSERT_TAIL = re.compile(r"(?s)^(.*\))\s*;?\s*$")
 
 
-class Cursor(BufferedCursor):
+class Cursor(BufferedCursor, ColumnarFetch):
     """A PEP 249 cursor. Not thread-safe: use one cursor per thread.
 
     ``rowcount`` is the number of affected rows after a statement without a result set
@@ -156,6 +157,7 @@ class Cursor(BufferedCursor):
 
     def fetchone(self) -> Optional[Tuple[Any, ...]]:
         """The next row, or None when there are no more."""
+        self._check()  # buffered rows too: a closed connection leaves the cursor unusable (PEP 249)
         if self._pos < len(self._buf):
             row = self._buf[self._pos]
             self._pos += 1
@@ -206,6 +208,10 @@ class Cursor(BufferedCursor):
             name = d[0] if d[0] not in out else "%s:%d" % (d[0], i)
             out[name] = col
         return out
+
+    def _columnar_source(self) -> Any:
+        """For the columnar fetches (fetchnumpy, fetch_df, fetch_arrow: taoslink.columnar)."""
+        return self._live_result(), self.connection._converter, from_native
 
     # --- the rest of PEP 249 -----------------------------------------------------------------
 
