@@ -266,7 +266,13 @@ void SqlResponseDecoder::Impl::parse_meta(od::value& v) {
 
 // Positions `data` on the "data" member from the start of the document.
 void SqlResponseDecoder::Impl::find_data() {
-    doc.rewind();
+    // An error met while looking ahead abandons simdjson's iterator, and rewinding an abandoned
+    // iterator dereferences a null parser: parse again instead (found by tests/fuzz).
+    if (doc.is_alive()) {
+        doc.rewind();
+    } else if (auto err = parser.iterate(buf.data(), len, buf.size()).get(doc)) {
+        bad_body("cannot parse", err);
+    }
     od::object root;
     if (auto err = doc.get_object().get(root)) bad_body("cannot parse", err);
     for (auto field_res : root) {

@@ -390,6 +390,8 @@ public:
         expect_throw<ProtocolError>(R"({"code":0,"column_meta":[["v","INT",4],["w","INT",4]],"data":[[1]]})");
         expect_throw<ProtocolError>(R"({"code":0,"column_meta":[["v","INT",4]],"data":[{"v":1}]})");  // row_with_meta
         expect_throw<ProtocolError>(std::string(R"({"code":0,"column_meta":[["v","VARCHAR",4]],"data":[[")") + "\xff\xfe" + "\"]]}");
+        // A row broken while the precision is looked ahead for (tests/fuzz/regressions/rest_json).
+        expect_throw<ProtocolError>(R"({"code":0,"column_meta":[["ts","TIMESTAMP",8]],"data":[[1,]x],"rows":1})");
     }
     void malformed_values() {
         auto msg = expect_throw<ProtocolError>(body(R"(["ok","INT",4],["c_int","INT",4])", R"([1,2],[3,"abc"])"));
