@@ -10,6 +10,10 @@ the whole result.
 
 Both key on the store's generation: any write to the store bumps it, which
 empties the cache; an entry made for an older generation is never stored.
+
+Repeats (``POST /-/sim/repeat``, for benchmarks): a SELECT text registered as
+``times`` copies of another SELECT's cached result, made by reference from the
+source entry, so a 10M-row result costs the simulator no encoding and little memory.
 """
 
 import threading
@@ -54,6 +58,7 @@ class GenerationCache:
         self.max_entries = max_entries
         self.hits = 0
         self.misses = 0
+        self.repeats = {}                  # SQL text -> (source SQL text, times)
 
     def _sync(self, generation: int) -> bool:
         """Move to a newer generation (dropping every entry); False for an older one."""
@@ -83,6 +88,24 @@ class GenerationCache:
     def clear(self):
         with self._lock:
             self._entries.clear()
+            self.repeats.clear()
+
+    def get_or_repeat(self, key: tuple, generation: int):
+        """get(), or for a registered repeat (key[0] is its SQL) an entry built from the
+        cached source entry under the same key otherwise; None if the source is not cached."""
+        e = self.get(key, generation)
+        rep = self.repeats.get(key[0])
+        if e is not None or rep is None:
+            return e
+        src = self.get((rep[0],) + tuple(key[1:]), generation)
+        if src is None:
+            return None
+        e = self.repeat_entry(src, rep[1])
+        self.store(key, generation, e)
+        return e
+
+    def repeat_entry(self, src, times: int):
+        raise NotImplementedError
 
     def __len__(self):
         with self._lock:
@@ -96,6 +119,22 @@ class ResponseCache(GenerationCache):
         e = Entry(frame_chunks(prefix), len(prefix))
         self.store(key, generation, e)
         return e
+
+    def repeat_entry(self, src: Entry, times: int) -> Entry:
+        # The prefix is '{..."data":[ROWS],"rows":N'; the copies of ROWS share one framed list.
+        prefix = b"".join(p[p.index(b"\r\n") + 2:-2] for p in src.framed)
+        start = prefix.index(b'"data":[') + len(b'"data":[')
+        end = prefix.rindex(b'],"rows":')
+        rows = int(prefix[end + len(b'],"rows":'):])
+        head, data = prefix[:start], prefix[start:end]
+        tail = b'],"rows":%d' % (rows * times)
+        framed_data = frame_chunks(data)
+        framed = frame_chunks(head) + framed_data
+        if data:
+            framed += (frame_chunks(b",") + framed_data) * (times - 1)
+        framed += frame_chunks(tail)
+        return Entry(framed, len(head) + len(tail) + (len(data) + 1) * times - 1 if data
+                     else len(head) + len(tail))
 
 
 @dataclass(frozen=True)
@@ -111,3 +150,6 @@ class BlockCache(GenerationCache):
         e = BlockEntry(meta, tuple(blocks))
         self.store(key, generation, e)
         return e
+
+    def repeat_entry(self, src: BlockEntry, times: int) -> BlockEntry:
+        return BlockEntry(src.meta, src.blocks * times)

@@ -6,6 +6,8 @@ Loopback clients only, no auth:
   GET  /-/sim/faults    list armed faults, and WebSocket requests seen per path and action
   POST /-/sim/generate  {"db","table","rows","precision"} synthetic benchmark table
   GET  /-/sim/stats     response-cache counters (REST and /ws)
+  POST /-/sim/repeat    {"sql","source","times"} serve `sql` as `times` copies of the cached
+                        result of `source` (benchmarks: large results without encoding them)
 """
 
 import ipaddress
@@ -63,6 +65,16 @@ class ControlRoutes:
             except (ValueError, TypeError) as e:
                 return _json(400, {"error": str(e)})
             return _json(200, dict(info, ok=True))
+        if name == "repeat" and req.method == "POST":
+            try:
+                sql, source, times = str(body["sql"]).strip(), str(body["source"]).strip(), int(body["times"])
+            except (KeyError, ValueError, TypeError) as e:
+                return _json(400, {"error": f"repeat needs sql, source and times: {e}"})
+            if times < 1 or not sql.lower().startswith("select"):
+                return _json(400, {"error": "repeat needs a SELECT and times >= 1"})
+            for cache in (app.cache, app.ws_cache):
+                cache.repeats[sql] = (source, times)
+            return _json(200, {"ok": True})
         if name == "stats" and req.method == "GET":
             return _json(200, {"cache_hits": app.cache.hits, "cache_misses": app.cache.misses,
                                "ws_cache_hits": app.ws_cache.hits,

@@ -134,7 +134,7 @@ class RestRoutes:
         cache_key = None
         if self.app.cache_enabled and sql[:6].lower() == "select" and not _NO_CACHE.search(sql):
             cache_key = (sql, session.db, tz_name, row_with_meta, session.tz is not None)
-            entry = self.app.cache.get(cache_key, store.generation)
+            entry = self.app.cache.get_or_repeat(cache_key, store.generation)
             if entry is not None:
                 return self._cached(req, entry, timing)
         generation = store.generation

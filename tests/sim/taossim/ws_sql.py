@@ -262,7 +262,7 @@ class SqlActions:
         text = sql.strip()
         if app.cache_enabled and text[:6].lower() == "select" and not _NO_CACHE.search(text):
             key = (text, s.session.db, s.session.tz)
-            hit = app.ws_cache.get(key, store.generation)
+            hit = app.ws_cache.get_or_repeat(key, store.generation)
             if hit is not None:
                 rid = self.add_result(hit.meta, ResultCursor(hit.meta, blocks=hit.blocks))
                 s.reply(start, action, req_id, extra=query_reply(rid, hit.meta))
