@@ -26,7 +26,7 @@ public:
     std::int64_t affected_rows() const { return affected_; }
 
     /// The next block from the transport (nullptr at the end, after which the result is closed).
-    /// While the caller converts it, the block after it is decoded on a worker thread.
+    /// From the second block on, while the caller converts one, the next is decoded on a worker thread.
     std::shared_ptr<const taoslink::Block> next();
     /// Stops the read-ahead and releases the server-side result. Idempotent; never throws.
     void close() noexcept;
@@ -57,6 +57,7 @@ private:
     std::int64_t affected_ = -1;
     std::future<std::shared_ptr<const taoslink::Block>> pending_;
     bool ended_ = false;
+    std::uint64_t blocks_seen_ = 0;
     std::atomic<bool> busy_{false};
 };
 
