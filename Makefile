@@ -26,7 +26,8 @@ PY_BUILD_DEPS := scikit-build-core>=0.9 pybind11>=2.11 pytest>=7
 # What the optional Python features (issue 5) need, so the tests and examples can exercise them.
 PY_EXTRAS    := numpy pandas pyarrow "sqlalchemy>=2" tqdm pytest-asyncio
 
-.PHONY: all deps venv build cpp-test install-py py-test sim-test conformance plugin-sdk-test test demo sim bench clean
+.PHONY: all deps venv build cpp-test install-py py-test sim-test conformance plugin-sdk-test test demo sim bench bench-smoke clean
+.PHONY: fuzz-build fuzz-smoke fuzz asan-test tsan-test
 
 all: build
 
@@ -83,8 +84,70 @@ py-test: build install-py $(STAMPS)/venv-taospy
 conformance: build $(STAMPS)/venv-taospy
 	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(VENV_TAOSPY)/bin/python -m pytest -q -rs tests/sim_conformance
 
-test: cpp-test plugin-sdk-test py-test conformance
+test: cpp-test plugin-sdk-test py-test conformance bench-smoke fuzz-smoke
 	@echo "== all test suites passed"
+
+# --- fuzzing and sanitizers (tests/fuzz/README.md) ------------------------------------------------
+# libFuzzer needs clang and its runtime; the sanitizer builds use the default compiler (GCC).
+FUZZ_BUILD   ?= $(ROOT)/build/fuzz
+ASAN_BUILD   ?= $(ROOT)/build/asan
+TSAN_BUILD   ?= $(ROOT)/build/tsan
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 30
+CLANG_PACKAGES := clang libclang-rt-14-dev
+SAN_SUPP     := $(ROOT)/tests/sanitizers
+# use_tls=0: GCC 12's LeakSanitizer crashes walking the dynamic TLS of dlopen'd plugins on this
+# glibc ("Tracer caught signal 11"); not scanning TLS can only add reports, never hide a leak.
+ASAN_ENV     := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                LSAN_OPTIONS=use_tls=0:suppressions=$(SAN_SUPP)/lsan.supp:print_suppressions=0
+# The C++ tests with threads: the network clients, the simulator round trips, the concurrency suites.
+TSAN_TESTS   ?= taoslink_ws_tests|taoslink_ws_sim_tests|taoslink_ws_concurrency_tests|taoslink_rest_concurrency_tests|taoslink_native_sim_tests
+
+$(STAMPS)/apt-clang: $(STAMPS)/apt
+	missing=$$(for p in $(CLANG_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done)
+	if [ -n "$$missing" ]; then
+	  echo "== installing Debian packages: $$missing"
+	  $(SUDO) apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing
+	fi
+	touch $@
+
+fuzz-build: $(STAMPS)/apt-clang
+	CC=clang CXX=clang++ cmake -S $(ROOT) -B $(FUZZ_BUILD) -G Ninja -DTAOSLINK_FUZZ=ON \
+	  -DTAOSLINK_SANITIZE=address,undefined -DTAOSLINK_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target taoslink_fuzz_targets
+
+# Replays the seeds and every past crash, then fuzzes each target for FUZZ_SMOKE_SECONDS.
+fuzz-smoke: fuzz-build
+	ctest --test-dir $(FUZZ_BUILD) -L fuzz --output-on-failure
+	$(ROOT)/tests/fuzz/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
+
+fuzz: fuzz-build
+	$(ROOT)/tests/fuzz/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Every ctest suite, then the Python suite, with ASan+UBSan+LSan in the core, plugins, fake libtaos
+# and extension, all from one build. The extension is used from the build tree (which has the
+# install layout) through a PYTHONPATH directory of links to python/, with .venv's python (which has
+# the test dependencies) and GCC's libasan preloaded, since python itself is not instrumented; libstdc++
+# is preloaded too, or ASan finds no real __cxa_throw to intercept and stops at the first C++ throw.
+asan-test: $(STAMPS)/venv
+	cmake -S $(ROOT) -B $(ASAN_BUILD) -G Ninja -DTAOSLINK_BUILD_TESTS=ON -DTAOSLINK_BUILD_PYTHON=ON \
+	  -DPython_EXECUTABLE=$(PY) -DTAOSLINK_SANITIZE=address,undefined
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	$(ASAN_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure
+	rm -rf $(ASAN_BUILD)/pypath && mkdir -p $(ASAN_BUILD)/pypath/taoslink
+	ln -s $(ROOT)/python/taoslink/* $$(find $(ASAN_BUILD) -maxdepth 2 -name "_taoslink*.so") $(ASAN_BUILD)/pypath/taoslink/
+	ln -s $(ROOT)/python/taos $(ROOT)/python/taosrest $(ROOT)/python/taosws $(ASAN_BUILD)/pypath/
+	cd $(ROOT) && $(ASAN_ENV) LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libstdc++.so)" PYTHONPATH=$(ASAN_BUILD)/pypath \
+	  TAOSLINK_FAKE_TAOSC_DIR=$(ASAN_BUILD)/tests/fake_taosc $(PY) -m pytest -q -rs -p no:cacheprovider tests/python tests/sim
+
+# The threaded C++ tests under ThreadSanitizer.
+tsan-test: $(STAMPS)/apt
+	cmake -S $(ROOT) -B $(TSAN_BUILD) -G Ninja -DTAOSLINK_BUILD_TESTS=ON -DTAOSLINK_SANITIZE=thread
+	cmake --build $(TSAN_BUILD) -j$(JOBS)
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(SAN_SUPP)/tsan.supp \
+	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -R '^($(TSAN_TESTS))$$'
 
 # --- demo, simulator, benchmarks -----------------------------------------------------------------
 demo: build install-py
@@ -93,10 +156,13 @@ demo: build install-py
 sim: $(STAMPS)/apt
 	cd $(ROOT) && SIM_PORT=$(SIM_PORT) $(PYTHON3) tests/sim/run_sim.py --port $(SIM_PORT)
 
+# Every workload, ours beside the official client of the same transport; one table (bench/README.md).
 bench: build install-py $(STAMPS)/venv-taospy
-	cd $(ROOT) && $(PY) bench/bench_rest_fetch.py
-	cd $(ROOT) && $(PY) bench/bench_ws.py
-	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(PY) bench/bench_native.py
+	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(PY) bench/run.py
+
+# The same suite at tiny sizes: checks that every benchmark still runs (not a timing).
+bench-smoke: build install-py $(STAMPS)/venv-taospy
+	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(PY) bench/run.py --smoke
 
 clean:
 	rm -rf $(ROOT)/build
