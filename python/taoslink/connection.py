@@ -6,20 +6,7 @@ import datetime as _dt
 from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _taoslink
-from . import errors as _errors
-from .errors import (
-    DatabaseError,
-    DataError,
-    Error,
-    IntegrityError,
-    InterfaceError,
-    InternalError,
-    NotSupportedError,
-    OperationalError,
-    ProgrammingError,
-    Warning,
-    from_native,
-)
+from .errors import ErrorClasses, InterfaceError, NotSupportedError, ProgrammingError, from_native
 from .params import format_qmark
 from .closing import Closing
 
@@ -111,22 +98,9 @@ def connect(dsn: Optional[str] = None, **kwargs: Any) -> "Connection":
     return Connection(native, converter)
 
 
-class Connection(Closing):
+class Connection(Closing, ErrorClasses):
     """A PEP 249 connection. Thread-safe: threads may share it (``threadsafety = 2``), each
     using its own cursors."""
-
-    # PEP 249 optional extension: the exception classes as attributes of the connection.
-    Warning = Warning
-    Error = Error
-    InterfaceError = InterfaceError
-    DatabaseError = DatabaseError
-    DataError = DataError
-    OperationalError = OperationalError
-    IntegrityError = IntegrityError
-    InternalError = InternalError
-    ProgrammingError = ProgrammingError
-    NotSupportedError = NotSupportedError
-    ConnectionError = _errors.ConnectionError
 
     def __init__(self, native: "_taoslink.Connection", converter: "_taoslink.Converter") -> None:
         self._native = native

@@ -97,6 +97,23 @@ class NotSupportedError(DatabaseError):
     """The operation is not supported by TDengine or by the transport in use."""
 
 
+class ErrorClasses:
+    """PEP 249's optional extension: the exception classes as attributes of a connection, so code
+    holding only the connection can catch them (mixed into the sync and asyncio connections)."""
+
+    Warning = Warning
+    Error = Error
+    InterfaceError = InterfaceError
+    DatabaseError = DatabaseError
+    DataError = DataError
+    OperationalError = OperationalError
+    IntegrityError = IntegrityError
+    InternalError = InternalError
+    ProgrammingError = ProgrammingError
+    NotSupportedError = NotSupportedError
+    ConnectionError = ConnectionError
+
+
 # --- The mapping from the C++ library's errors: one table --------------------------------------
 
 #: TDengine codes that mean "fix the SQL or the names in it" (besides 0x2600-0x26FF).

@@ -9,21 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
-from .. import errors as _errors
 from ..connection import Connection
 from ..connection import connect as _sync_connect
-from ..errors import (
-    DatabaseError,
-    DataError,
-    Error,
-    IntegrityError,
-    InterfaceError,
-    InternalError,
-    NotSupportedError,
-    OperationalError,
-    ProgrammingError,
-    Warning,
-)
+from ..errors import ErrorClasses
 from .cursor import AsyncCursor
 from .lane import Lane
 from .stmt import AsyncStatement
@@ -48,22 +36,9 @@ def _close_result(future: Any) -> None:
         future.result().close()
 
 
-class AsyncConnection:
+class AsyncConnection(ErrorClasses):
     """An asyncio connection over one ``taoslink.Connection``. Tasks may share it: their calls
     run one after another, in the order they were made."""
-
-    # PEP 249 optional extension, as on the sync connection.
-    Warning = Warning
-    Error = Error
-    InterfaceError = InterfaceError
-    DatabaseError = DatabaseError
-    DataError = DataError
-    OperationalError = OperationalError
-    IntegrityError = IntegrityError
-    InternalError = InternalError
-    ProgrammingError = ProgrammingError
-    NotSupportedError = NotSupportedError
-    ConnectionError = _errors.ConnectionError
 
     def __init__(self, connection: Connection, lane: Lane) -> None:
         self._sync = connection
