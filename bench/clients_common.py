@@ -25,7 +25,15 @@ class Client:
         pass
 
     # Each returns the number of rows or lines handled; NotAvailable where the API has no way.
-    def fetchall(self, sql): raise NotAvailable("no fetchall")
+    def _cursor(self, sql):
+        """A PEP 249 cursor of ``self.conn`` that has run ``sql``."""
+        cur = self.conn.cursor()
+        cur.execute(sql)
+        return cur
+
+    def fetchall(self, sql):
+        return len(self._cursor(sql).fetchall())
+
     def iterate(self, sql): raise NotAvailable("no iteration")
     def into_dict(self, sql): raise NotAvailable("no fetch_all_into_dict")
     def dataframe(self, sql): raise NotAvailable("no DataFrame")

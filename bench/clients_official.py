@@ -42,14 +42,7 @@ class Official(Client):
             self.conn.close()
             self.conn = None
 
-    def _cursor(self, sql):
-        cur = self.conn.cursor()
-        cur.execute(sql)
-        return cur
-
-    # -- fetch
-    def fetchall(self, sql):
-        return len(self._cursor(sql).fetchall())
+    # -- fetch (fetchall: Client's)
 
     def iterate(self, sql):
         n = 0

@@ -35,14 +35,7 @@ class Ours(Client):
                 c.close()
         self.conn = self.dropin = None
 
-    def _cursor(self, sql):
-        cur = self.conn.cursor()
-        cur.execute(sql)
-        return cur
-
-    # -- fetch
-    def fetchall(self, sql):
-        return len(self._cursor(sql).fetchall())
+    # -- fetch (fetchall: Client's)
 
     def iterate(self, sql):
         n = 0

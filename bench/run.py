@@ -79,7 +79,8 @@ class Runner:
         self.args = args
         self.sim = sim
         fake_dir = Path(os.environ.get("TAOSLINK_FAKE_TAOSC_DIR", ROOT / "build" / "cmake" / "tests" / "fake_taosc"))
-        self.libtaos = Path(args.libtaos) if args.libtaos else fake_dir / "libtaos.so"
+        # Absolute: the client processes do not run in this directory.
+        self.libtaos = (Path(args.libtaos) if args.libtaos else fake_dir / "libtaos.so").resolve()
         self.failures = []
 
     def env(self, side: str, transport: str) -> dict:
