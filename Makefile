@@ -84,7 +84,8 @@ py-test: build install-py $(STAMPS)/venv-taospy
 conformance: build $(STAMPS)/venv-taospy
 	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(VENV_TAOSPY)/bin/python -m pytest -q -rs tests/sim_conformance
 
-test: cpp-test plugin-sdk-test py-test conformance bench-smoke fuzz-smoke
+# asan-test is not in yet: its Python run has not been through CI (tests/sanitizers/README.md).
+test: cpp-test plugin-sdk-test py-test conformance bench-smoke fuzz-smoke tsan-test
 	@echo "== all test suites passed"
 
 # --- fuzzing and sanitizers (tests/fuzz/README.md) ------------------------------------------------
