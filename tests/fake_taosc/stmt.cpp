@@ -18,6 +18,7 @@ namespace {
 struct StmtV1 final : Handle {
     static constexpr Kind kKind = Kind::Stmt;
     StmtV1() : Handle(kKind) {}
+    ~StmtV1() { taos_free_result(result); }
     Conn* conn = nullptr;
     std::unique_ptr<taoslink::Stmt> stmt;
     InsertShape shape;
@@ -26,6 +27,7 @@ struct StmtV1 final : Handle {
     std::int64_t affected_total = 0;
     std::int64_t affected_once = 0;
     std::vector<std::optional<taoslink::BindColumn>> single;  // taos_stmt_bind_single_param_batch
+    Res* result = nullptr;  // the executed query's result: owned, as taosc 3's stmt owns its request
 };
 
 struct StmtV2 final : Handle {
@@ -348,6 +350,8 @@ FAKE_TAOSC_EXPORT int taos_stmt_execute(TAOS_STMT* stmt) {
     if (!s) return bad_stmt();
     try {
         require_prepared(s->prepared);
+        taos_free_result(s->result);  // taosc frees the previous execution's request here
+        s->result = nullptr;
         s->affected_once = s->stmt->execute();
         if (s->affected_once < 0) s->affected_once = 0;
         s->affected_total += s->affected_once;
@@ -357,7 +361,8 @@ FAKE_TAOSC_EXPORT int taos_stmt_execute(TAOS_STMT* stmt) {
     }
 }
 
-// The result is the caller's, to free with taos_free_result.
+// The result belongs to the statement (taosc 3 returns its own request): freed by the next
+// execute or by taos_stmt_close, never by the caller; asking twice gives the same result.
 FAKE_TAOSC_EXPORT TAOS_RES* taos_stmt_use_result(TAOS_STMT* stmt) {
     auto* s = handle_cast<StmtV1>(stmt);
     if (!s) {
@@ -365,7 +370,8 @@ FAKE_TAOSC_EXPORT TAOS_RES* taos_stmt_use_result(TAOS_STMT* stmt) {
         return nullptr;
     }
     try {
-        return wrap_result(s->stmt->result());
+        if (!s->result) s->result = wrap_result(s->stmt->result());
+        return s->result;
     } catch (...) {
         fail(s);
         return nullptr;
