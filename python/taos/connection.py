@@ -8,6 +8,7 @@ from taoslink import _taoslink
 
 from . import _link
 from . import error as _error
+from taoslink.errors import error_classes_mixin
 from .constants import TSDB_OPTION_CONNECTION
 from .cursor import TaosCursor
 from .error import (ConnectionError, DatabaseError, InterfaceError, NotSupportedError, ProgrammingError,
@@ -31,23 +32,15 @@ def _text(name: str, value: Any) -> str:
     return value
 
 
-class TaosConnection(Closing):
+_ErrorClasses = error_classes_mixin(_error)  # PEP 249: the exception classes on connections
+
+
+class TaosConnection(Closing, _ErrorClasses):
     """A connection. Keywords (all optional, unknown ones ignored, as in taospy): host, port,
     user, password, database, config (taosc config directory), timezone (IANA name or tzinfo:
     aware datetimes in it), decode_binary (False: VARCHAR as bytes), charset, user_app, user_ip.
     A failed connect raises ConnectionError; no usable libtaos, InterfaceError."""
 
-    # PEP 249 optional extension (missing from taospy): the exception classes as attributes.
-    Warning = _error.Warning
-    Error = _error.Error
-    InterfaceError = _error.InterfaceError
-    DatabaseError = _error.DatabaseError
-    DataError = _error.DataError
-    OperationalError = _error.OperationalError
-    IntegrityError = _error.IntegrityError
-    InternalError = _error.InternalError
-    ProgrammingError = _error.ProgrammingError
-    NotSupportedError = _error.NotSupportedError
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._native: Optional["_taoslink.Connection"] = None

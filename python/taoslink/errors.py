@@ -18,6 +18,8 @@ Tree::
 
 from __future__ import annotations
 
+import sys
+
 from typing import Optional
 
 __all__ = [
@@ -97,21 +99,19 @@ class NotSupportedError(DatabaseError):
     """The operation is not supported by TDengine or by the transport in use."""
 
 
-class ErrorClasses:
-    """PEP 249's optional extension: the exception classes as attributes of a connection, so code
-    holding only the connection can catch them (mixed into the sync and asyncio connections)."""
+#: PEP 249's exception names, in its order.
+PEP249_ERRORS = ("Warning", "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
+                 "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError")
 
-    Warning = Warning
-    Error = Error
-    InterfaceError = InterfaceError
-    DatabaseError = DatabaseError
-    DataError = DataError
-    OperationalError = OperationalError
-    IntegrityError = IntegrityError
-    InternalError = InternalError
-    ProgrammingError = ProgrammingError
-    NotSupportedError = NotSupportedError
-    ConnectionError = ConnectionError
+
+def error_classes_mixin(module: object, names: tuple = PEP249_ERRORS) -> type:
+    """PEP 249's optional extension: a mixin giving a connection ``module``'s exception classes
+    (those of ``names`` it has) as attributes, so code holding only the connection can catch them.
+    Every module's connections use it, each with its own classes."""
+    return type("ErrorClasses", (), {n: getattr(module, n) for n in names if hasattr(module, n)})
+
+
+ErrorClasses = error_classes_mixin(sys.modules[__name__], PEP249_ERRORS + ("ConnectionError",))
 
 
 # --- The mapping from the C++ library's errors: one table --------------------------------------

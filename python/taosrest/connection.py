@@ -4,6 +4,7 @@ from typing import Optional
 
 from .cursor import TaosRestCursor
 from . import errors as _errors
+from taoslink.errors import error_classes_mixin
 from .errors import ConnectError, NotSupportedError
 from .restclient import RestClient
 from .result import Result
@@ -11,7 +12,10 @@ from .result import Result
 __all__ = ["TaosRestConnection", "Result"]
 
 
-class TaosRestConnection:
+_ErrorClasses = error_classes_mixin(_errors)  # PEP 249: the exception classes on connections
+
+
+class TaosRestConnection(_ErrorClasses):
     """A connection to taosAdapter's REST API (PEP 249 connection, taospy flavour).
 
     Keyword arguments: url (default ``http://localhost:6041``), token, user (``root``),
@@ -22,17 +26,6 @@ class TaosRestConnection:
 
     default_configs = {"url", "token", "user", "password", "database", "timeout", "convert_timestamp", "timezone"}
 
-    # PEP 249 optional extension (missing from taospy): the exception classes as attributes
-    # (no Warning: taosrest has none, as in taospy).
-    Error = _errors.Error
-    InterfaceError = _errors.InterfaceError
-    DatabaseError = _errors.DatabaseError
-    DataError = _errors.DataError
-    OperationalError = _errors.OperationalError
-    IntegrityError = _errors.IntegrityError
-    InternalError = _errors.InternalError
-    ProgrammingError = _errors.ProgrammingError
-    NotSupportedError = _errors.NotSupportedError
 
     def __init__(self, **kwargs):
         for key in kwargs:

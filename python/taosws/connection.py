@@ -7,6 +7,7 @@ from typing import Any, Iterable, List, Optional, Tuple, Union
 from taoslink import _taoslink
 
 from . import errors as _errors
+from taoslink.errors import error_classes_mixin
 from . import values
 from .cursor import Cursor
 from .enums import PySchemalessPrecision, PySchemalessProtocol
@@ -85,20 +86,12 @@ def _default_host(dsn: str) -> str:
     return dsn
 
 
-class Connection:
+_ErrorClasses = error_classes_mixin(_errors)  # PEP 249: the exception classes on connections
+
+
+class Connection(_ErrorClasses):
     """A WebSocket connection (taos-ws-py's API). Thread-safe; cursors share its socket."""
 
-    # PEP 249 optional extension (missing from taos-ws-py): the exception classes as attributes.
-    Warning = _errors.Warning
-    Error = _errors.Error
-    InterfaceError = _errors.InterfaceError
-    DatabaseError = _errors.DatabaseError
-    DataError = _errors.DataError
-    OperationalError = _errors.OperationalError
-    IntegrityError = _errors.IntegrityError
-    InternalError = _errors.InternalError
-    ProgrammingError = _errors.ProgrammingError
-    NotSupportedError = _errors.NotSupportedError
 
     def __init__(self, native: "_taoslink.Connection", zone: Any, explicit_zone: bool) -> None:
         self._native = native
