@@ -389,7 +389,7 @@ def test_consumer(base, dbname):
                     await c.poll(0.1)
                 await c.close()
             finally:
-                await conn.execute("drop topic if exists %s" % topic)
+                await conn.execute("drop topic if exists %s force" % topic)
     run(main())
 
 
@@ -414,5 +414,5 @@ def test_consumer_iteration_ends_when_closed(stream_base, dbname):
                 await c.close()
                 assert await asyncio.wait_for(task, 3) == []
             finally:
-                await conn.execute("drop topic if exists %s" % topic)
+                await conn.execute("drop topic if exists %s force" % topic)
     run(main())

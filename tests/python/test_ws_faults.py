@@ -59,12 +59,16 @@ def expected_rows(n: int = ROWS) -> list:
     return [(base + dt.timedelta(milliseconds=i), i, "s%d" % i) for i in range(n)]
 
 
-def fill(conn, db: str, n: int = ROWS) -> None:
-    conn.execute("create database %s" % db)
-    conn.execute("create table %s.t (ts timestamp, v int, s varchar(16))" % db)
-    for start in range(0, n, 5000):
-        conn.execute("insert into %s.t values " % db + " ".join(
-            "(%d, %d, 's%d')" % (1700000000000 + i, i, i) for i in range(start, min(n, start + 5000))))
+def fill(sim, db: str, n: int = ROWS) -> None:
+    """Creates and fills ``db`` through a connection of its own with the default timeouts: the
+    tests' connections have a 1 s read timeout, which a 5,000-row insert can outlast on a busy
+    machine."""
+    with taoslink.connect(ws_dsn(sim, opts="")) as conn:
+        conn.execute("create database %s" % db)
+        conn.execute("create table %s.t (ts timestamp, v int, s varchar(16))" % db)
+        for start in range(0, n, 5000):
+            conn.execute("insert into %s.t values " % db + " ".join(
+                "(%d, %d, 's%d')" % (1700000000000 + i, i, i) for i in range(start, min(n, start + 5000))))
 
 
 def select_all(conn, db: str) -> list:
@@ -88,7 +92,7 @@ def read_until(error: type, conn, db: str):
 @pytest.fixture
 def wconn(sim, dbname):
     c = taoslink.connect(ws_dsn(sim))
-    fill(c, dbname)
+    fill(sim, dbname)
     yield c
     c.close()
 
@@ -101,7 +105,7 @@ STMT_EXEC = {"v1": "exec", "v2": "stmt2_exec"}
 def sconn(request, sim, dbname):
     """A ws connection forced onto one statement protocol (stmt v1 or stmt2): -> (conn, exec action)."""
     c = taoslink.connect(ws_dsn(sim, opts=OPTS + "&stmt=" + request.param))
-    fill(c, dbname)
+    fill(sim, dbname)
     yield c, STMT_EXEC[request.param]
     c.close()
 
@@ -319,7 +323,7 @@ TMQ_ROWS, TMQ_BATCH = 20000, 5000       # one 5000-row message per insert
 @pytest.fixture
 def topic(sim, dbname):
     name = "tp_" + uuid.uuid4().hex[:10]
-    c = taoslink.connect(ws_dsn(sim))
+    c = taoslink.connect(ws_dsn(sim, opts=""))  # default timeouts: see fill()
     c.execute("create database %s" % dbname)
     c.execute("create table %s.t (ts timestamp, v int)" % dbname)
     c.execute("create topic %s as select ts, v from %s.t" % (name, dbname))
@@ -333,6 +337,8 @@ def topic(sim, dbname):
             break
         except taoslink.Error:
             time.sleep(0.05)
+    else:
+        c.execute("drop topic if exists %s force" % name)
     c.close()
 
 
