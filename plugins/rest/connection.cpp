@@ -118,9 +118,15 @@ std::unique_ptr<Result> RestConnection::run_sql(std::string_view sql, const std:
     if (!db.empty()) req.target += "/" + url_encode(db);
     req.target += query_string(opts, true);
     req.body = std::string(sql);
-    HttpResponse r = client().post(req);
-    if (r.status != 200) raise_http_error(r);
-    return std::make_unique<RestResult>(std::move(r.body));
+    HttpReply reply = client().send(req);
+    if (reply.status != 200) {
+        // Error bodies are small; read at most 1 MB of one for the message.
+        HttpResponse r{reply.status, std::move(reply.reason), {}};
+        char buf[16384];
+        for (std::size_t n; r.body.size() < (1u << 20) && (n = reply.body->read(buf, sizeof buf)) > 0;) r.body.append(buf, n);
+        raise_http_error(r);
+    }
+    return std::make_unique<RestResult>(std::move(reply.body));
 }
 
 std::unique_ptr<Result> RestConnection::query(std::string_view sql, const RequestOptions& opts) {

@@ -148,45 +148,172 @@ std::string read_line(HttpClient::Session& s, const std::string& label) {
     return line;
 }
 
-void read_exact(HttpClient::Session& s, std::string& out, std::size_t n, const std::string& label, const char* what) {
-    std::size_t at = out.size();
-    out.resize(at + n);
-    while (n > 0) {
-        const std::streamsize want = n > (1u << 30) ? (1 << 30) : static_cast<std::streamsize>(n);
-        const int got = s.read_some(out.data() + at, want);
-        if (got <= 0) truncated(label, what);
-        at += static_cast<std::size_t>(got);
-        n -= static_cast<std::size_t>(got);
+std::size_t chunk_size(const std::string& line, const std::string& label) {
+    std::size_t size = 0, i = 0;
+    for (; i < line.size(); ++i) {
+        const char c = line[i];
+        int v;
+        if (c >= '0' && c <= '9') v = c - '0';
+        else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+        else break;
+        if (size > (std::size_t(1) << 40)) throw ProtocolError("invalid HTTP response from " + label + ": chunk too large");
+        size = size * 16 + static_cast<std::size_t>(v);
     }
+    if (i == 0 || (i < line.size() && line[i] != ';' && line[i] != ' ' && line[i] != '\t')) {
+        throw ProtocolError("invalid HTTP response from " + label + ": bad chunk header");
+    }
+    return size;
 }
 
-std::string read_chunked(HttpClient::Session& s, const std::string& label) {
-    std::string body;
-    for (;;) {
-        const std::string line = read_line(s, label);
-        std::size_t size = 0, i = 0;
-        for (; i < line.size(); ++i) {
-            const char c = line[i];
-            int v;
-            if (c >= '0' && c <= '9') v = c - '0';
-            else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-            else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-            else break;
-            if (size > (std::size_t(1) << 40)) throw ProtocolError("invalid HTTP response from " + label + ": chunk too large");
-            size = size * 16 + static_cast<std::size_t>(v);
+// What a Poco exception during a request means for the caller.
+[[noreturn]] void raise_network_error(const Poco::Exception& e, Phase phase, const std::string& label,
+                                      std::chrono::microseconds connect_timeout, std::chrono::microseconds read_timeout) {
+    const std::string text = e.displayText();
+    if (is<Poco::TimeoutException>(e)) {
+        if (phase == Phase::Connect) {
+            throw TimeoutError(code::RpcTimeout,
+                               "Timed out connecting to " + label + " (connect timeout " + seconds_text(connect_timeout) + ")");
         }
-        if (i == 0 || (i < line.size() && line[i] != ';' && line[i] != ' ' && line[i] != '\t')) {
-            throw ProtocolError("invalid HTTP response from " + label + ": bad chunk header");
-        }
-        if (size == 0) {
-            while (!read_line(s, label).empty()) {
-            }  // trailers, up to the empty line
-            return body;
-        }
-        read_exact(s, body, size, label, "in the middle of a chunked response body");
-        if (!read_line(s, label).empty()) throw ProtocolError("invalid HTTP response from " + label + ": bad chunk end");
+        throw TimeoutError(code::RpcTimeout, "Timed out waiting for " + label + " (read timeout " + seconds_text(read_timeout) + ")");
     }
+    if (phase != Phase::Body && (is<Poco::Net::ConnectionRefusedException>(e) || is<Poco::Net::DNSException>(e) ||
+                                 is<Poco::Net::InvalidAddressException>(e) ||
+                                 (phase == Phase::Connect && !is<Poco::Net::SSLException>(e)))) {
+        throw ConnectionError(code::NetworkUnavailable, "Unable to establish connection to " + label + ": " + text);
+    }
+    if (is<Poco::Net::SSLConnectionUnexpectedlyClosedException>(e) && phase != Phase::Connect) {
+        throw ConnectionError(code::BrokenLink, "Connection to " + label + " broken: " + text);
+    }
+    if (is<Poco::Net::SSLException>(e)) {
+        const std::string why = tls::take_verify_error();
+        throw ConnectionError(code::TlsError, "TLS error with " + label + ": " + text + (why.empty() ? "" : " (" + why + ")"));
+    }
+    if (is<Poco::Net::NoMessageException>(e)) {
+        throw ConnectionError(code::BrokenLink, "Connection to " + label + " broken: the server closed it without a response");
+    }
+    if (is<Poco::Net::MessageException>(e) || is<Poco::Net::HTTPException>(e)) {
+        throw ProtocolError("invalid HTTP response from " + label + ": " + text);
+    }
+    throw ConnectionError(code::BrokenLink, "Connection to " + label + " broken: " + text);
 }
+
+}  // namespace
+
+// Idle keep-alive sessions of one HttpClient. Shared with the bodies being read, so a result
+// may outlive its connection and still hand its session back (or drop it, once closed).
+class SessionPool {
+public:
+    explicit SessionPool(std::size_t max_idle) : max_idle_(max_idle) {}
+    std::unique_ptr<HttpClient::Session> take(const std::string& label) {
+        std::lock_guard lock(mu_);
+        if (closed_) throw ConnectionError(code::ConnectionClosed, "the connection to " + label + " is closed");
+        if (idle_.empty()) return nullptr;
+        auto s = std::move(idle_.back());
+        idle_.pop_back();
+        return s;
+    }
+    void give_back(std::unique_ptr<HttpClient::Session> s) {
+        std::lock_guard lock(mu_);
+        if (!closed_ && idle_.size() < max_idle_) idle_.push_back(std::move(s));
+    }
+    std::vector<std::unique_ptr<HttpClient::Session>> close() {
+        std::lock_guard lock(mu_);
+        closed_ = true;
+        return std::move(idle_);
+    }
+
+private:
+    std::size_t max_idle_;
+    std::mutex mu_;
+    std::vector<std::unique_ptr<HttpClient::Session>> idle_;
+    bool closed_ = false;
+};
+
+namespace {
+
+// A response body read as the caller asks for bytes (chunked, Content-Length, or up to the end
+// of the connection). The session goes back to the pool once the body's end has been read.
+class HttpBody final : public ByteSource {
+public:
+    enum class Framing { Empty, Chunked, Length, UntilClose };
+
+    HttpBody(std::unique_ptr<HttpClient::Session> s, std::shared_ptr<SessionPool> pool, Framing framing,
+             std::uint64_t length, bool reusable, std::string label, std::chrono::microseconds read_timeout, bool tls)
+        : s_(std::move(s)), pool_(std::move(pool)), framing_(framing), left_(length), reusable_(reusable),
+          label_(std::move(label)), read_timeout_(read_timeout), tls_(tls) {
+        if (framing_ == Framing::Empty || (framing_ == Framing::Length && left_ == 0)) end();
+    }
+
+    std::size_t read(char* buf, std::size_t n) override {
+        if (!s_) return 0;
+        try {
+            if (tls_) {
+                SigpipeGuard sigpipe;  // OpenSSL may write (alerts, key updates) while reading
+                return read_framed(buf, n);
+            }
+            return read_framed(buf, n);
+        } catch (const Poco::Exception& e) {
+            s_.reset();
+            raise_network_error(e, Phase::Body, label_, {}, read_timeout_);
+        } catch (...) {
+            s_.reset();
+            throw;
+        }
+    }
+
+private:
+    std::size_t read_framed(char* buf, std::size_t n) {
+        if (framing_ == Framing::UntilClose) {
+            // Nothing tells a truncated body apart here; the JSON decoder checks the end.
+            const int got = s_->read_some(buf, clamp(n));
+            if (got > 0) return static_cast<std::size_t>(got);
+            reusable_ = false;
+            end();
+            return 0;
+        }
+        if (framing_ == Framing::Chunked) {
+            while (left_ == 0) {
+                if (in_chunk_ && !read_line(*s_, label_).empty()) {
+                    throw ProtocolError("invalid HTTP response from " + label_ + ": bad chunk end");
+                }
+                left_ = chunk_size(read_line(*s_, label_), label_);
+                in_chunk_ = true;
+                if (left_ == 0) {
+                    while (!read_line(*s_, label_).empty()) {
+                    }  // trailers, up to the empty line
+                    end();
+                    return 0;
+                }
+            }
+        }
+        const int got = s_->read_some(buf, clamp(std::min<std::uint64_t>(n, left_)));
+        if (got <= 0) {
+            truncated(label_, framing_ == Framing::Chunked ? "in the middle of a chunked response body"
+                                                           : "before the end of the response body (Content-Length)");
+        }
+        left_ -= static_cast<std::uint64_t>(got);
+        if (framing_ == Framing::Length && left_ == 0) end();
+        return static_cast<std::size_t>(got);
+    }
+
+    static std::streamsize clamp(std::uint64_t n) { return static_cast<std::streamsize>(std::min<std::uint64_t>(n, 1u << 30)); }
+
+    void end() {
+        if (reusable_) pool_->give_back(std::move(s_));
+        s_.reset();
+    }
+
+    std::unique_ptr<HttpClient::Session> s_;  // null once the body has ended (or failed)
+    std::shared_ptr<SessionPool> pool_;
+    Framing framing_;
+    std::uint64_t left_;  // bytes left in the body (Length) or the current chunk (Chunked)
+    bool in_chunk_ = false;
+    bool reusable_;
+    std::string label_;
+    std::chrono::microseconds read_timeout_;
+    bool tls_;
+};
 
 }  // namespace
 
@@ -196,7 +323,7 @@ HttpClient::HttpClient(const RestOptions& o, Endpoint endpoint)
       tls_(o.tls),
       connect_timeout_(o.connect_timeout),
       read_timeout_(o.read_timeout),
-      max_idle_(o.max_idle) {
+      pool_(std::make_shared<SessionPool>(o.max_idle)) {
     switch (o.auth) {
         case AuthMode::Basic: authorization_ = "Basic " + base64_encode(o.user + ":" + o.password); break;
         case AuthMode::BearerToken: authorization_ = "Bearer " + o.token; break;
@@ -208,12 +335,7 @@ HttpClient::HttpClient(const RestOptions& o, Endpoint endpoint)
 HttpClient::~HttpClient() { close(); }
 
 void HttpClient::close() noexcept {
-    std::vector<std::unique_ptr<Session>> idle;
-    {
-        std::lock_guard lock(mu_);
-        closed_ = true;
-        idle.swap(idle_);
-    }
+    auto idle = pool_->close();
     for (auto& s : idle) {
         try {
             s->http().reset();
@@ -234,28 +356,25 @@ std::unique_ptr<HttpClient::Session> HttpClient::open_session() {
 }
 
 std::unique_ptr<HttpClient::Session> HttpClient::acquire() {
-    {
-        std::lock_guard lock(mu_);
-        if (closed_) throw ConnectionError(code::ConnectionClosed, "the connection to " + label_ + " is closed");
-        if (!idle_.empty()) {
-            auto s = std::move(idle_.back());
-            idle_.pop_back();
-            return s;
-        }
-    }
+    if (auto s = pool_->take(label_)) return s;
     return open_session();
 }
 
-void HttpClient::release(std::unique_ptr<Session> s) {
-    std::lock_guard lock(mu_);
-    if (!closed_ && idle_.size() < max_idle_) idle_.push_back(std::move(s));
+HttpResponse HttpClient::post(const HttpRequest& req) {
+    HttpReply reply = send(req);
+    HttpResponse out;
+    out.status = reply.status;
+    out.reason = std::move(reply.reason);
+    char buf[16384];
+    for (std::size_t n; (n = reply.body->read(buf, sizeof buf)) > 0;) out.body.append(buf, n);
+    return out;
 }
 
-HttpResponse HttpClient::post(const HttpRequest& req) {
+HttpReply HttpClient::send(const HttpRequest& req) {
     using Poco::Net::HTTPMessage;
     using Poco::Net::HTTPRequest;
     SigpipeGuard sigpipe;
-    tls::take_verify_error();
+    if (tls_) tls::take_verify_error();
     for (int attempt = 0;; ++attempt) {
         std::unique_ptr<Session> s = acquire();
         const bool reused = s->requests > 0;
@@ -274,65 +393,32 @@ HttpResponse HttpClient::post(const HttpRequest& req) {
             phase = Phase::Receive;
             Poco::Net::HTTPResponse resp;
             s->http().receiveResponse(resp);  // also rethrows a failure while sending
-            phase = Phase::Body;
 
-            HttpResponse out;
+            HttpReply out;
             out.status = static_cast<int>(resp.getStatus());
             out.reason = resp.getReason();
-            bool reusable = resp.getKeepAlive();
+            HttpBody::Framing framing = HttpBody::Framing::UntilClose;
+            std::uint64_t length = 0;
             if (out.status < 200 || out.status == 204 || out.status == 304) {
-                // no body
+                framing = HttpBody::Framing::Empty;
             } else if (resp.getChunkedTransferEncoding()) {
-                out.body = read_chunked(*s, label_);
+                framing = HttpBody::Framing::Chunked;
             } else if (resp.hasContentLength()) {
                 const auto n = resp.getContentLength64();
                 if (n < 0) throw ProtocolError("invalid HTTP response from " + label_ + ": bad Content-Length");
-                out.body.reserve(static_cast<std::size_t>(n));
-                read_exact(*s, out.body, static_cast<std::size_t>(n), label_,
-                           "before the end of the response body (Content-Length)");
-            } else {
-                // Delimited by the end of the connection: nothing tells a truncated body apart.
-                char buf[16384];
-                for (int n; (n = s->read_some(buf, sizeof buf)) > 0;) out.body.append(buf, static_cast<std::size_t>(n));
-                reusable = false;
+                framing = HttpBody::Framing::Length;
+                length = static_cast<std::uint64_t>(n);
             }
             ++s->requests;
-            if (reusable) release(std::move(s));
+            out.body = std::make_unique<HttpBody>(std::move(s), pool_, framing, length, resp.getKeepAlive(), label_,
+                                                  read_timeout_, tls_);
             return out;
         } catch (const Poco::Exception& e) {
             s.reset();
             if (attempt == 0 && reused && (phase == Phase::Send || phase == Phase::Receive) && stale_connection(e)) {
                 continue;  // the idle connection was closed by the server: once more, on a new one
             }
-            const std::string text = e.displayText();
-            if (is<Poco::TimeoutException>(e)) {
-                if (phase == Phase::Connect) {
-                    throw TimeoutError(code::RpcTimeout,
-                                       "Timed out connecting to " + label_ + " (connect timeout " + seconds_text(connect_timeout_) + ")");
-                }
-                throw TimeoutError(code::RpcTimeout, "Timed out waiting for " + label_ + " (read timeout " +
-                                                         seconds_text(read_timeout_) + ")");
-            }
-            if (is<Poco::Net::ConnectionRefusedException>(e) || is<Poco::Net::DNSException>(e) ||
-                is<Poco::Net::InvalidAddressException>(e) || (phase == Phase::Connect && !is<Poco::Net::SSLException>(e))) {
-                throw ConnectionError(code::NetworkUnavailable, "Unable to establish connection to " + label_ + ": " + text);
-            }
-            if (is<Poco::Net::SSLConnectionUnexpectedlyClosedException>(e) && phase != Phase::Connect) {
-                throw ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + text);
-            }
-            if (is<Poco::Net::SSLException>(e)) {
-                const std::string why = tls::take_verify_error();
-                throw ConnectionError(code::TlsError,
-                                      "TLS error with " + label_ + ": " + text + (why.empty() ? "" : " (" + why + ")"));
-            }
-            if (is<Poco::Net::NoMessageException>(e)) {
-                throw ConnectionError(code::BrokenLink,
-                                      "Connection to " + label_ + " broken: the server closed it without a response");
-            }
-            if (is<Poco::Net::MessageException>(e) || is<Poco::Net::HTTPException>(e)) {
-                throw ProtocolError("invalid HTTP response from " + label_ + ": " + text);
-            }
-            throw ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + text);
+            raise_network_error(e, phase, label_, connect_timeout_, read_timeout_);
         }
     }
 }

@@ -1,6 +1,7 @@
 // HTTP/1.1 with keep-alive for one taosAdapter endpoint: a small pool of Poco sessions.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -9,6 +10,7 @@
 
 #include <Poco/Net/Context.h>
 
+#include "byte_source.hpp"
 #include "options.hpp"
 
 namespace taoslink::rest {
@@ -24,6 +26,18 @@ struct HttpResponse {
     std::string reason;
     std::string body;  ///< the complete body (dechunked)
 };
+
+/// A response whose body is still to be read.
+struct HttpReply {
+    int status = 0;
+    std::string reason;
+    /// The body, dechunked, read as it arrives. Reading it to its end hands the connection back
+    /// to the pool; destroying it earlier closes the connection. A body cut short throws
+    /// ConnectionError(BrokenLink), a stalled one TimeoutError.
+    std::unique_ptr<ByteSource> body;
+};
+
+class SessionPool;
 
 /// Sends requests to one endpoint over reused keep-alive connections.
 ///
@@ -44,8 +58,10 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    /// POSTs `request` and returns the response, whatever its status.
+    /// POSTs `request` and returns the response, whatever its status, with its whole body.
     HttpResponse post(const HttpRequest& request);
+    /// POSTs `request`; the body is left to the caller to stream.
+    HttpReply send(const HttpRequest& request);
 
     /// "host:port".
     const std::string& label() const noexcept { return label_; }
@@ -58,7 +74,6 @@ public:
 
 private:
     std::unique_ptr<Session> acquire();
-    void release(std::unique_ptr<Session> session);
     std::unique_ptr<Session> open_session();
 
     Endpoint endpoint_;
@@ -67,11 +82,7 @@ private:
     Poco::Net::Context::Ptr context_;
     std::string authorization_;  // the Authorization header value, or empty
     std::chrono::microseconds connect_timeout_, read_timeout_;
-    std::size_t max_idle_;
-
-    std::mutex mu_;
-    std::vector<std::unique_ptr<Session>> idle_;
-    bool closed_ = false;
+    std::shared_ptr<SessionPool> pool_;  // shared with the bodies being read
 };
 
 }  // namespace taoslink::rest

@@ -6,20 +6,22 @@
 // cores) Poco::JSON parse + extraction into the same blocks ran at 0.12 M rows/s (18 MB/s); this
 // decoder ran at 1.66 M rows/s (241 MB/s), block building included: ~14x. README.md has details.
 //
-// On-Demand reads values straight from the padded body as rows are asked for, so the first block
-// can be converted before the rest of the body is decoded. The whole body is in memory (it is
-// read completely before decoding starts); streaming the HTTP body is future work.
+// Streaming: the body is never held whole. JsonScanner reads it through a fixed buffer and cuts
+// the `data` array at row boundaries; each group of rows (one block's worth, at most ~4 MB) is
+// copied into a small padded buffer and parsed as its own simdjson document, "[row,row,...]".
 #include "json_decoder.hpp"
 
 #include <simdjson.h>
 
 #include <cctype>
+#include <exception>
 #include <limits>
 #include <optional>
 #include <string_view>
 
 #include "codec.hpp"
 #include "errors.hpp"
+#include "json_scanner.hpp"
 #include "taoslink/error.hpp"
 
 namespace taoslink::rest {
@@ -102,17 +104,63 @@ std::uint64_t unsigned_max(TypeCode t) {
     }
 }
 
+// What the members before `data` say.
+struct Header {
+    std::optional<std::int64_t> code;
+    std::string desc, status;
+    bool v2 = false, meta_seen = false;
+};
+
+[[noreturn]] void not_an_object(JsonScanner& in) {
+    // Read a little of it for the message; simdjson says what it is.
+    std::string text;
+    in.read_rest(text, 4096);
+    const std::string_view body = trim_right(text);
+    if (body.empty()) bad_body("the body is empty");
+    if (body.front() == '"') {
+        const auto close = body.find('"', 1);
+        bad_body("expected a JSON object, got the string \"" +
+                 snippet(body.substr(1, close == std::string_view::npos ? body.size() - 1 : close - 1)) + "\"");
+    }
+    bad_body("expected a JSON object, got " + snippet(body, 60));
+}
+
+// Throws what a header without rows to stream means: a 2.x body, a server error, a member missing.
+void check_header(const Header& h) {
+    if (h.v2) {
+        throw NotSupportedError("the server sent a TDengine 2.x REST response (status \"" + snippet(h.status, 40) + "\"" +
+                                (h.desc.empty() ? "" : ": " + snippet(h.desc)) + "); taos-rest needs TDengine 3.x taosAdapter");
+    }
+    if (!h.code) bad_body("no 'code' member");
+    if (*h.code != 0) raise_server_error(static_cast<int>(*h.code), h.desc.empty() ? "unknown error" : h.desc);
+    if (!h.meta_seen) bad_body("no 'column_meta' member");
+}
+
 }  // namespace
 
 struct SqlResponseDecoder::Impl {
-    std::string buf;  // body followed by SIMDJSON_PADDING zero bytes
-    std::size_t len = 0;
-    od::parser parser;
+    // Bounds on what is buffered: members other than `data`, one row, one group of rows.
+    static constexpr std::size_t kHeaderLimit = 16u << 20;
+    static constexpr std::size_t kRowLimit = 256u << 20;
+    static constexpr std::size_t kGroupBytes = 4u << 20;
+
+    std::unique_ptr<JsonScanner> in;
+    od::parser parser;       // the groups of rows
+    od::parser side_parser;  // the members around `data` (parsing them must not end a group's document)
     od::document doc;
-    od::array data;
+    od::array group_array;
     od::array_iterator it, end;
+    std::string group;  // "[row,row,...]" followed by SIMDJSON_PADDING bytes
+    std::size_t group_len = 0, group_rows = 0;
+    bool group_open = false;   // `it` walks the rows of `group`
+    bool after_row = false;    // the scanner stands after a row of `data`
+    bool data_done = false;    // the scanner has passed the `]` of `data`
+    bool from_memory = false;  // `data` came before `code`/`column_meta`: it was kept whole
     bool finished = false;
-    std::string broken;  // set once a row failed to decode
+    std::exception_ptr broken;  // set once decoding failed: every later call throws it
+    std::size_t rows_scanned = 0;
+    std::optional<std::uint64_t> rows_member;  // the `rows` member after `data`
+    std::size_t peak = 0;
 
     Fields fields;
     std::vector<std::size_t> ts_columns;
@@ -123,33 +171,89 @@ struct SqlResponseDecoder::Impl {
     std::size_t row = 0;  // index of the row being decoded
     std::string scratch;
 
-    void read_header();
+    void start();
+    void read_head();
+    Header parse_header(std::string text);
     void parse_meta(od::value& v);
-    void find_data();
-    void scan_precision();
+    void load_rows(std::size_t n, bool append, std::size_t max_bytes);
+    void open_group();
+    void find_precision();
+    int precision_in_group();
     void read_affected_rows();
+    void finish_body();
+    void check_row_count();
+    void expect_end();
+    void note_buffers() noexcept;
     void decode_row(od::value& row_value);
     void decode_cell(std::size_t c, od::value& v);
     [[noreturn]] void bad_value(std::size_t c, od::value& v, const char* expected);
 };
 
-void SqlResponseDecoder::Impl::read_header() {
-    if (auto err = parser.iterate(buf.data(), len, buf.size()).get(doc)) bad_body("cannot parse", err);
-    od::json_type root_type;
-    if (auto err = doc.type().get(root_type)) bad_body("cannot parse", err);
-    if (root_type != od::json_type::object) {
-        std::string_view text;
-        if (root_type == od::json_type::string && !doc.get_string().get(text)) {
-            bad_body("expected a JSON object, got the string \"" + snippet(text) + "\"");
-        }
-        bad_body("expected a JSON object");
-    }
-    od::object root;
-    if (auto err = doc.get_object().get(root)) bad_body("cannot parse", err);
+void SqlResponseDecoder::Impl::note_buffers() noexcept {
+    const std::size_t now = (in ? in->buffer_bytes() : 0) + group.capacity() + parser.capacity() + side_parser.capacity();
+    if (now > peak) peak = now;
+}
 
-    std::optional<std::int64_t> code;
-    std::string desc, status;
-    bool v2 = false, meta_seen = false, data_seen = false, data_before_meta = false;
+// Reads the top-level object up to the first row of `data` (taosAdapter's order: code,
+// column_meta, data, rows, timing), or all of it when there are no rows to stream.
+void SqlResponseDecoder::Impl::read_head() {
+    if (in->peek() != '{') not_an_object(*in);
+    in->skip();
+    std::string head = "{", key, kept_data;
+    bool data_found = false;
+    if (in->peek() == '}') {
+        in->skip();
+    } else {
+        for (;;) {
+            if (in->peek() != '"') bad_body("expected a member name in the top-level object");
+            key.clear();
+            in->copy_value(key, 4096, "a member name");
+            if (in->peek() != ':') bad_body("expected ':' after the member " + snippet(key, 40));
+            in->skip();
+            if (!data_found && key == "\"data\"" && in->peek() == '[') {
+                data_found = true;
+                const Header h = parse_header(head + "}");
+                if (h.v2 || (h.code && *h.code != 0)) check_header(h);
+                if (h.code && h.meta_seen) {
+                    in->skip();  // the '[': rows are read as blocks are asked for
+                    return;
+                }
+                // `code` or `column_meta` still to come (not the order taosAdapter writes).
+                in->copy_value(kept_data, std::numeric_limits<std::uint32_t>::max(), "'data'");
+            } else {
+                if (head.size() > 1) head += ',';
+                head += key;
+                head += ':';
+                in->copy_value(head, kHeaderLimit, "the members before 'data'");
+            }
+            const int c = in->peek();
+            if (c == '}') {
+                in->skip();
+                break;
+            }
+            if (c != ',') bad_body(c < 0 ? "the body ends inside the top-level object" : "expected ',' or '}' in the top-level object");
+            in->skip();
+        }
+    }
+    expect_end();
+    const Header h = parse_header(head + "}");
+    check_header(h);
+    if (!data_found) bad_body("no 'data' member");
+    in = std::make_unique<JsonScanner>(std::make_unique<StringSource>(std::move(kept_data)));
+    from_memory = true;
+    in->peek();
+    in->skip();
+}
+
+Header SqlResponseDecoder::Impl::parse_header(std::string text) {
+    const std::size_t len = text.size();
+    text.append(simdjson::SIMDJSON_PADDING, '\0');
+    od::document hdoc;
+    if (auto err = side_parser.iterate(text.data(), len, text.size()).get(hdoc)) bad_body("cannot parse", err);
+    od::object root;
+    if (auto err = hdoc.get_object().get(root)) bad_body("cannot parse", err);
+    Header h;
+    fields.clear();
     for (auto field_res : root) {
         od::field field;
         if (auto err = std::move(field_res).get(field)) bad_body("cannot read the top-level object", err);
@@ -164,44 +268,30 @@ void SqlResponseDecoder::Impl::read_header() {
                 }
                 bad_body("'code' is not an integer", err);
             }
-            code = c;
+            h.code = c;
         } else if (key == "desc") {
             std::string_view s;
-            if (!v.get_string().get(s)) desc = std::string(s);
+            if (!v.get_string().get(s)) h.desc = std::string(s);
         } else if (key == "status") {
-            v2 = true;
+            h.v2 = true;
             std::string_view s;
-            if (!v.get_string().get(s)) status = std::string(s);
+            if (!v.get_string().get(s)) h.status = std::string(s);
         } else if (key == "column_meta") {
-            if (v2 || (code && *code != 0)) continue;
+            if (h.v2 || (h.code && *h.code != 0)) continue;
+            fields.clear();
             parse_meta(v);
-            meta_seen = true;
-        } else if (key == "data") {
-            if (v2 || (code && *code != 0)) continue;
-            if (!meta_seen) {
-                data_before_meta = true;
-                continue;
-            }
-            if (auto err = v.get_array().get(data)) bad_body("'data' is not an array", err);
-            data_seen = true;
-            break;  // rows are decoded lazily from here on
+            h.meta_seen = true;
+        } else if (key == "data") {  // only a `data` that is not an array lands here
+            if (h.v2 || (h.code && *h.code != 0)) continue;
+            bad_body("'data' is not an array");
         }
     }
-    if (v2) {
-        throw NotSupportedError("the server sent a TDengine 2.x REST response (status \"" + snippet(status, 40) +
-                                "\"" + (desc.empty() ? "" : ": " + snippet(desc)) +
-                                "); taos-rest needs TDengine 3.x taosAdapter");
-    }
-    if (!code) bad_body("no 'code' member");
-    if (*code != 0) raise_server_error(static_cast<int>(*code), desc.empty() ? "unknown error" : desc);
-    if (!meta_seen) bad_body("no 'column_meta' member");
-    if (!data_seen) {
-        if (!data_before_meta) bad_body("no 'data' member");
-        find_data();
-    }
-    if (auto err = data.begin().get(it)) bad_body("cannot read 'data'", err);
-    if (auto err = data.end().get(end)) bad_body("cannot read 'data'", err);
+    note_buffers();
+    return h;
+}
 
+void SqlResponseDecoder::Impl::start() {
+    read_head();
     if (fields.size() == 1 && fields[0].name == "affected_rows" && fields[0].type == TypeCode::Int) {
         read_affected_rows();
         return;
@@ -209,7 +299,181 @@ void SqlResponseDecoder::Impl::read_header() {
     for (std::size_t c = 0; c < fields.size(); ++c) {
         if (fields[c].type == TypeCode::Timestamp) ts_columns.push_back(c);
     }
-    if (!ts_columns.empty()) scan_precision();
+    load_rows(block_rows, false, kGroupBytes);
+    if (!ts_columns.empty()) find_precision();
+    builder.emplace(fields, TextEncoding::Utf8);
+    // A short result is read to its end now, so the connection goes back to the pool at once.
+    if (data_done) finish_body();
+}
+
+// Appends up to `n` rows (fewer when the group reaches `max_bytes`) to the group, or starts a
+// new group, and opens it for iteration.
+void SqlResponseDecoder::Impl::load_rows(std::size_t n, bool append, std::size_t max_bytes) {
+    if (append && group_len > 0) {
+        group.resize(group_len - 1);  // drop the closing ']'
+    } else {
+        group.assign(1, '[');
+        group_rows = 0;
+    }
+    for (std::size_t k = 0; k < n && !data_done && (k == 0 || group.size() < max_bytes);) {
+        const int c = in->peek();
+        if (after_row) {
+            if (c == ']') {
+                in->skip();
+                data_done = true;
+                break;
+            }
+            if (c != ',') {
+                bad_body(c < 0 ? "the body ends inside 'data' after row " + std::to_string(rows_scanned - 1)
+                               : "expected ',' or ']' after row " + std::to_string(rows_scanned - 1));
+            }
+            in->skip();
+        } else if (rows_scanned == 0 && c == ']') {
+            in->skip();
+            data_done = true;
+            break;
+        }
+        if (group_rows > 0) group += ',';
+        in->copy_value(group, kRowLimit, "a row");
+        after_row = true;
+        ++group_rows;
+        ++rows_scanned;
+        ++k;
+    }
+    group += ']';
+    group_len = group.size();
+    group.append(simdjson::SIMDJSON_PADDING, '\0');
+    open_group();
+}
+
+void SqlResponseDecoder::Impl::open_group() {
+    group_open = false;
+    const std::string first = std::to_string(rows_scanned - group_rows);
+    if (auto err = parser.iterate(group.data(), group_len, group.size()).get(doc)) bad_body("cannot read row " + first, err);
+    if (auto err = doc.get_array().get(group_array)) bad_body("cannot read row " + first, err);
+    if (auto err = group_array.begin().get(it)) bad_body("cannot read row " + first, err);
+    if (auto err = group_array.end().get(end)) bad_body("cannot read row " + first, err);
+    group_open = true;
+    note_buffers();
+}
+
+// The result's precision is implied by the first non-NULL TIMESTAMP value, and is needed before
+// the first block is built: look ahead for it in the rows read so far, reading more (up to
+// kPrecisionLookahead bytes) while there is none.
+void SqlResponseDecoder::Impl::find_precision() {
+    std::size_t more = block_rows;
+    while (precision_in_group() == 0) {
+        if (data_done) break;  // no timestamp at all: milliseconds
+        if (group_len >= kPrecisionLookahead) {
+            precision = Precision::Nano;  // any precision's values are exact in nanoseconds
+            break;
+        }
+        load_rows(more, true, kPrecisionLookahead);
+        more *= 2;
+    }
+    open_group();  // back to the group's first row
+}
+
+// 1: found, 0: not in this group, -1: a broken row (decode_row reports it properly).
+int SqlResponseDecoder::Impl::precision_in_group() {
+    for (; it != end; ++it) {
+        od::array r;
+        if ((*it).get_array().get(r)) return -1;
+        std::size_t c = 0, k = 0;
+        for (auto cell_res : r) {
+            if (k == ts_columns.size()) break;
+            od::value cell;
+            if (cell_res.get(cell)) return -1;
+            if (c == ts_columns[k]) {
+                ++k;
+                std::string_view s;
+                ParsedTime t;
+                if (!cell.get_string().get(s) && parse_rfc3339(s, t)) {
+                    precision = precision_for_digits(t.digits);
+                    return 1;
+                }
+            }
+            ++c;
+        }
+    }
+    return 0;
+}
+
+void SqlResponseDecoder::Impl::read_affected_rows() {
+    load_rows(2, false, kGroupBytes);
+    std::optional<std::int64_t> n;
+    for (; it != end; ++it) {
+        od::array r;
+        if (auto err = (*it).get_array().get(r)) bad_body("an 'affected_rows' row is not an array", err);
+        for (auto cell_res : r) {
+            std::int64_t v;
+            if (n || cell_res.get_int64().get(v)) bad_body("'affected_rows' is not one integer");
+            n = v;
+        }
+    }
+    if (!data_done) bad_body("'affected_rows' is not one integer");
+    if (!n) bad_body("'affected_rows' has no value");
+    affected = *n;
+    fields.clear();
+    finish_body();
+    check_row_count();
+}
+
+// Only whitespace may follow the top-level object; reading to the end of the body also hands
+// the HTTP connection back to its pool.
+void SqlResponseDecoder::Impl::expect_end() {
+    if (in->peek() >= 0) bad_body("unexpected bytes after the top-level object");
+}
+
+// After the `]` of `data`: the remaining members (`rows`, `timing`) and the end of the body.
+void SqlResponseDecoder::Impl::finish_body() {
+    finished = true;
+    if (from_memory) {
+        if (in->peek() >= 0) bad_body("unexpected bytes after 'data'");
+        in.reset();
+        return;
+    }
+    std::string tail = "{";
+    for (;;) {
+        const int c = in->peek();
+        if (c == '}') {
+            in->skip();
+            break;
+        }
+        if (c != ',') bad_body(c < 0 ? "the body ends after 'data'" : "expected ',' or '}' after 'data'");
+        in->skip();
+        if (in->peek() != '"') bad_body("expected a member name in the top-level object");
+        if (tail.size() > 1) tail += ',';
+        in->copy_value(tail, 4096, "a member name");
+        if (in->peek() != ':') bad_body("expected ':' in the top-level object");
+        in->skip();
+        tail += ':';
+        in->copy_value(tail, kHeaderLimit, "the members after 'data'");
+    }
+    expect_end();
+    in.reset();
+    tail += '}';
+    const std::size_t len = tail.size();
+    tail.append(simdjson::SIMDJSON_PADDING, '\0');
+    od::document tdoc;
+    od::object root;
+    if (auto err = side_parser.iterate(tail.data(), len, tail.size()).get(tdoc)) bad_body("cannot parse the members after 'data'", err);
+    if (auto err = tdoc.get_object().get(root)) bad_body("cannot parse the members after 'data'", err);
+    for (auto field_res : root) {
+        od::field field;
+        if (auto err = std::move(field_res).get(field)) bad_body("cannot parse the members after 'data'", err);
+        if (field.key() != "rows") continue;
+        std::uint64_t n;
+        if (field.value().get_uint64().get(n)) bad_body("'rows' is not a count");
+        rows_member = n;
+    }
+}
+
+// taosAdapter counts the rows it wrote: a different count means rows went missing on the way.
+void SqlResponseDecoder::Impl::check_row_count() {
+    if (rows_member && *rows_member != rows_scanned) {
+        bad_body("'rows' is " + std::to_string(*rows_member) + " but 'data' has " + std::to_string(rows_scanned) + " rows");
+    }
 }
 
 void SqlResponseDecoder::Impl::parse_meta(od::value& v) {
@@ -262,75 +526,6 @@ void SqlResponseDecoder::Impl::parse_meta(od::value& v) {
         }
         fields.push_back(std::move(f));
     }
-}
-
-// Positions `data` on the "data" member from the start of the document.
-void SqlResponseDecoder::Impl::find_data() {
-    // An error met while looking ahead abandons simdjson's iterator, and rewinding an abandoned
-    // iterator dereferences a null parser: parse again instead (found by tests/fuzz).
-    if (doc.is_alive()) {
-        doc.rewind();
-    } else if (auto err = parser.iterate(buf.data(), len, buf.size()).get(doc)) {
-        bad_body("cannot parse", err);
-    }
-    od::object root;
-    if (auto err = doc.get_object().get(root)) bad_body("cannot parse", err);
-    for (auto field_res : root) {
-        od::field field;
-        if (auto err = std::move(field_res).get(field)) bad_body("cannot read the top-level object", err);
-        if (field.key() == "data") {
-            if (auto err = field.value().get_array().get(data)) bad_body("'data' is not an array", err);
-            return;
-        }
-    }
-    bad_body("no 'data' member");
-}
-
-// The result's precision is implied by the first non-NULL TIMESTAMP value. It is needed before the
-// first block is built, so look ahead for it, then go back to the first row.
-void SqlResponseDecoder::Impl::scan_precision() {
-    bool found = false;
-    for (; !found && it != end; ++it) {
-        od::array r;
-        if ((*it).get_array().get(r)) break;  // decode_row reports it properly
-        std::size_t c = 0, k = 0;
-        for (auto cell_res : r) {
-            if (k == ts_columns.size()) break;
-            od::value cell;
-            if (cell_res.get(cell)) break;
-            if (c == ts_columns[k]) {
-                ++k;
-                std::string_view s;
-                ParsedTime t;
-                if (!cell.get_string().get(s) && parse_rfc3339(s, t)) {
-                    precision = precision_for_digits(t.digits);
-                    found = true;
-                    break;
-                }
-            }
-            ++c;
-        }
-    }
-    find_data();
-    if (auto err = data.begin().get(it)) bad_body("cannot read 'data'", err);
-    if (auto err = data.end().get(end)) bad_body("cannot read 'data'", err);
-}
-
-void SqlResponseDecoder::Impl::read_affected_rows() {
-    std::optional<std::int64_t> n;
-    for (; it != end; ++it) {
-        od::array r;
-        if (auto err = (*it).get_array().get(r)) bad_body("an 'affected_rows' row is not an array", err);
-        for (auto cell_res : r) {
-            std::int64_t v;
-            if (n || cell_res.get_int64().get(v)) bad_body("'affected_rows' is not one integer");
-            n = v;
-        }
-    }
-    if (!n) bad_body("'affected_rows' has no value");
-    affected = *n;
-    fields.clear();
-    finished = true;
 }
 
 void SqlResponseDecoder::Impl::bad_value(std::size_t c, od::value& v, const char* expected) {
@@ -469,30 +664,37 @@ void SqlResponseDecoder::Impl::decode_cell(std::size_t c, od::value& v) {
     bad_value(c, v, "a value of a known type");
 }
 
-SqlResponseDecoder::SqlResponseDecoder(std::string body, std::size_t block_rows) : impl_(std::make_unique<Impl>()) {
+SqlResponseDecoder::SqlResponseDecoder(std::unique_ptr<ByteSource> body, std::size_t block_rows)
+    : impl_(std::make_unique<Impl>()) {
     auto& d = *impl_;
     d.block_rows = block_rows == 0 ? kBlockRows : block_rows;
-    d.len = body.size();
-    body.append(simdjson::SIMDJSON_PADDING, '\0');
-    d.buf = std::move(body);
-    d.read_header();
-    if (!d.finished) d.builder.emplace(d.fields, TextEncoding::Utf8);
+    d.in = std::make_unique<JsonScanner>(std::move(body));
+    d.start();
 }
+
+SqlResponseDecoder::SqlResponseDecoder(std::string body, std::size_t block_rows)
+    : SqlResponseDecoder(std::make_unique<StringSource>(std::move(body)), block_rows) {}
 
 SqlResponseDecoder::~SqlResponseDecoder() = default;
 
 const Fields& SqlResponseDecoder::fields() const noexcept { return impl_->fields; }
 Precision SqlResponseDecoder::precision() const noexcept { return impl_->precision; }
 std::int64_t SqlResponseDecoder::affected_rows() const noexcept { return impl_->affected; }
+std::size_t SqlResponseDecoder::peak_buffered_bytes() const noexcept { return impl_->peak; }
 
 std::shared_ptr<const Block> SqlResponseDecoder::next_block() {
     auto& d = *impl_;
-    if (!d.broken.empty()) throw ProtocolError(d.broken);
-    if (d.finished) return nullptr;
+    if (d.broken) std::rethrow_exception(d.broken);
+    if (!d.builder) return nullptr;
     try {
         d.builder->reserve(d.block_rows);
         std::size_t n = 0;
-        while (n < d.block_rows && d.it != d.end) {
+        while (n < d.block_rows) {
+            if (!d.group_open || !(d.it != d.end)) {
+                if (d.data_done) break;
+                d.load_rows(d.block_rows - n, false, Impl::kGroupBytes);
+                continue;
+            }
             od::value row_value;
             if (auto err = (*d.it).get(row_value)) bad_body("cannot read row " + std::to_string(d.row), err);
             d.decode_row(row_value);
@@ -500,27 +702,40 @@ std::shared_ptr<const Block> SqlResponseDecoder::next_block() {
             ++d.row;
             ++n;
         }
-        if (!(d.it != d.end)) d.finished = true;
-        if (n == 0) return nullptr;
+        if (d.data_done && !(d.it != d.end) && d.builder) {
+            if (!d.finished) d.finish_body();
+            d.check_row_count();
+        }
+        if (n == 0) {
+            d.builder.reset();
+            return nullptr;
+        }
         return d.builder->finish();
-    } catch (const ProtocolError& e) {
-        d.broken = e.message();
-        d.finished = true;
-        throw;
+    } catch (const ProtocolError&) {
+        d.broken = std::current_exception();
+    } catch (const ServerError&) {
+        d.broken = std::current_exception();
+    } catch (const ConnectionError&) {  // the body was cut (also TimeoutError)
+        d.broken = std::current_exception();
     } catch (const Error& e) {  // a value the block cannot hold (BlockBuilder's checks)
-        d.broken = "malformed /rest/sql response: row " + std::to_string(d.row) + ": " + e.message();
-        d.finished = true;
-        throw ProtocolError(d.broken);
+        d.broken = std::make_exception_ptr(
+            ProtocolError("malformed /rest/sql response: row " + std::to_string(d.row) + ": " + e.message()));
     }
+    d.builder.reset();
+    d.in.reset();
+    std::rethrow_exception(d.broken);
 }
 
 void SqlResponseDecoder::release() noexcept {
     auto& d = *impl_;
     d.finished = true;
     d.builder.reset();
+    d.in.reset();
+    d.group_open = false;
     d.doc = od::document();
     d.parser = od::parser();
-    std::string().swap(d.buf);
+    d.side_parser = od::parser();
+    std::string().swap(d.group);
 }
 
 }  // namespace taoslink::rest

@@ -2,12 +2,13 @@
 
 namespace taoslink::rest {
 
+RestResult::RestResult(std::unique_ptr<ByteSource> body, std::size_t block_rows) : decoder_(std::move(body), block_rows) {}
 RestResult::RestResult(std::string body, std::size_t block_rows) : decoder_(std::move(body), block_rows) {}
 
 std::shared_ptr<const Block> RestResult::next_block() {
     if (closed_) return nullptr;
     auto block = decoder_.next_block();
-    if (!block) decoder_.release();  // the body can be large: free it as soon as it is consumed
+    if (!block) decoder_.release();  // free the buffers as soon as the body is consumed
     return block;
 }
 

@@ -10,11 +10,13 @@
 
 namespace taoslink::rest {
 
-/// A REST result. The body was read completely by the time the result exists; next_block()
-/// decodes it lazily, SqlResponseDecoder::kBlockRows rows at a time. Not thread-safe.
+/// A REST result. The body streams in as next_block() asks for rows (SqlResponseDecoder::kBlockRows
+/// at a time); until it has been read to its end the result holds the HTTP connection, and
+/// closing the result earlier closes that connection. Not thread-safe.
 class RestResult final : public Result {
 public:
-    /// Decodes the header of `body` (see SqlResponseDecoder for what it throws).
+    /// Reads the members before the rows (see SqlResponseDecoder for what it throws).
+    explicit RestResult(std::unique_ptr<ByteSource> body, std::size_t block_rows = SqlResponseDecoder::kBlockRows);
     explicit RestResult(std::string body, std::size_t block_rows = SqlResponseDecoder::kBlockRows);
 
     const Fields& fields() const override { return decoder_.fields(); }

@@ -227,8 +227,12 @@ def main() -> None:
     empty = bytes(tmq.PolledMessage("t", "db", 1, 3, 3, [], False, "data").raw_data())
     write("tmq", "container_empty", b"\x01" + empty)
 
-    for name, body in rest_bodies().items():
+    bodies = rest_bodies()
+    for name, body in bodies.items():
         write("rest_json", name, b"\x03" + body)
+    # The first byte's high bits make the target read the body in small pieces (fuzz_rest_json.cpp).
+    write("rest_json", "select_split", bytes([(10 << 3) | 3]) + bodies["select"])
+    write("rest_json", "show_split1", bytes([1 << 3]) + bodies["show"])
     write("rest_json", "affected_rows", b"\x00" + json.dumps(
         {"code": 0, "column_meta": [["affected_rows", "INT", 4]], "data": [[3]], "rows": 1}).encode())
     write("rest_json", "v2_body", b"\x01" + json.dumps(
