@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -200,6 +201,50 @@ private:
     long win_off_ = 0;
 };
 
+// Reads the decimal text of std::to_chars ([-]digits[.digits][e[+-]digits]) into `out` when
+// Clinger's fast path applies: at most 15 significant digits and a power of ten up to 1e22 are
+// exact doubles, so one multiplication or division rounds correctly (what from_chars returns).
+// False otherwise; the caller then parses with from_chars.
+inline bool exact_decimal(const char* p, const char* end, double& out) {
+    static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const bool neg = p < end && *p == '-';
+    if (neg) ++p;
+    std::uint64_t sig = 0;
+    int digits = 0, exp10 = 0;
+    bool point = false;
+    for (; p < end && *p != 'e'; ++p) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        const auto v = static_cast<unsigned>(*p - '0');
+        if (v > 9) return false;
+        if (sig != 0 || v != 0) {
+            if (++digits > 15) return false;
+            sig = sig * 10 + v;
+        }
+        if (point) --exp10;
+    }
+    if (p < end) {  // exponent
+        ++p;
+        bool eneg = false;
+        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        int e = 0;
+        for (; p < end; ++p) {
+            const auto v = static_cast<unsigned>(*p - '0');
+            if (v > 9 || e > 1000) return false;
+            e = e * 10 + static_cast<int>(v);
+        }
+        exp10 += eneg ? -e : e;
+    }
+    if (exp10 < -22 || exp10 > 22) return false;
+    double d = static_cast<double>(sig);
+    d = exp10 >= 0 ? d * pow10[exp10] : d / pow10[-exp10];
+    out = neg ? -d : d;
+    return true;
+}
+
 // FLOAT: the shortest decimal that round-trips as float32, read back as a double, so FLOAT 10.123
 // reads 10.123 rather than 10.123000144958496.
 inline PyObject* float32_obj(float f) {
@@ -208,7 +253,7 @@ inline PyObject* float32_obj(float f) {
     char buf[48];
     auto r = std::to_chars(buf, buf + sizeof buf, f);
     double d = static_cast<double>(f);
-    std::from_chars(buf, r.ptr, d);
+    if (!exact_decimal(buf, r.ptr, d)) std::from_chars(buf, r.ptr, d);
     return PyFloat_FromDouble(d);
 }
 
@@ -220,7 +265,45 @@ inline PyObject* text_utf8(std::string_view v) {
     return PyBytes_FromStringAndSize(v.data(), static_cast<Py_ssize_t>(v.size()));
 }
 
+inline std::uint32_t load_le32(const char* p) {
+    const auto* b = reinterpret_cast<const unsigned char*>(p);
+    return static_cast<std::uint32_t>(b[0]) | static_cast<std::uint32_t>(b[1]) << 8 |
+           static_cast<std::uint32_t>(b[2]) << 16 | static_cast<std::uint32_t>(b[3]) << 24;
+}
+
+// Copies n little-endian UCS-4 code points into a str of the kind `Out` (1, 2 or 4 bytes).
+template <class Out>
+void narrow_ucs4(const char* p, std::size_t n, Out* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Out>(load_le32(p + 4 * i));
+}
+
+// NCHAR (UCS-4 little-endian): str, or bytes when not valid. Builds the str directly in its
+// narrowest kind, the work PyUnicode_DecodeUTF32 does in its generic (slower) loop; text with a
+// surrogate or a code point above U+10FFFF goes to that decoder, which rejects it as it always did.
 inline PyObject* text_ucs4(std::string_view v) {
+    const std::size_t n = v.size() / 4;
+    if (v.size() % 4 == 0 && n > 1) {
+        std::uint32_t any = 0;
+        bool bad = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t c = load_le32(v.data() + 4 * i);
+            any |= c;
+            bad |= c > 0x10FFFF || (c - 0xD800u) < 0x800u;
+        }
+        if (!bad) {
+            // The OR of the code points is below 0x80/0x100/0x10000 exactly when their maximum is,
+            // so this is the canonical (narrowest) kind Python requires.
+            const Py_UCS4 maxchar = any < 0x80 ? 0x7F : any < 0x100 ? 0xFF : any < 0x10000 ? 0xFFFF : 0x10FFFF;
+            PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(n), maxchar);
+            if (!s) return nullptr;
+            switch (PyUnicode_KIND(s)) {
+                case PyUnicode_1BYTE_KIND: narrow_ucs4(v.data(), n, PyUnicode_1BYTE_DATA(s)); break;
+                case PyUnicode_2BYTE_KIND: narrow_ucs4(v.data(), n, PyUnicode_2BYTE_DATA(s)); break;
+                default: narrow_ucs4(v.data(), n, PyUnicode_4BYTE_DATA(s)); break;
+            }
+            return s;
+        }
+    }
     int byteorder = -1;  // little-endian
     PyObject* s = PyUnicode_DecodeUTF32(v.data(), static_cast<Py_ssize_t>(v.size()), nullptr, &byteorder);
     if (s || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return s;
@@ -354,9 +437,23 @@ void convert_range(const ColumnView& col, Precision precision, const Converter& 
     }
 }
 
-template <bool AsList>
+enum class RowKind { Tuple, List, Dict };
+
+inline PyObject* new_dict(std::size_t columns) {
+#if PY_VERSION_HEX < 0x030D0000
+    return _PyDict_NewPresized(static_cast<Py_ssize_t>(columns));  // no resize while filling
+#else
+    (void)columns;
+    return PyDict_New();
+#endif
+}
+
+// Makes one row object per row of [begin, end), fills it column by column (the type switch stays
+// outside the per-row loop) and appends the rows to `out`, or nothing when anything fails.
+// `keys` (Dict only): one str per column.
+template <RowKind Kind>
 void append_rows_impl(py::list& out, const taoslink::Block& block, Precision precision, const Converter& conv,
-                      std::size_t begin, std::size_t end) {
+                      std::size_t begin, std::size_t end, const std::vector<PyObject*>* keys = nullptr) {
     const std::size_t n = end - begin;
     const std::size_t nc = block.columns();
     std::vector<PyObject*> rows(n, nullptr);
@@ -364,7 +461,13 @@ void append_rows_impl(py::list& out, const taoslink::Block& block, Precision pre
         for (PyObject* r : rows) Py_XDECREF(r);
     };
     for (std::size_t i = 0; i < n; ++i) {
-        rows[i] = AsList ? PyList_New(static_cast<Py_ssize_t>(nc)) : PyTuple_New(static_cast<Py_ssize_t>(nc));
+        if constexpr (Kind == RowKind::List) {
+            rows[i] = PyList_New(static_cast<Py_ssize_t>(nc));
+        } else if constexpr (Kind == RowKind::Tuple) {
+            rows[i] = PyTuple_New(static_cast<Py_ssize_t>(nc));
+        } else {
+            rows[i] = new_dict(nc);
+        }
         if (!rows[i]) {
             release();
             throw_py();
@@ -373,11 +476,16 @@ void append_rows_impl(py::list& out, const taoslink::Block& block, Precision pre
     try {
         for (std::size_t c = 0; c < nc; ++c) {
             const auto ci = static_cast<Py_ssize_t>(c);
+            PyObject* key = keys ? (*keys)[c] : nullptr;
             convert_range(block.column(c), precision, conv, begin, end, [&](std::size_t i, PyObject* o) {
-                if constexpr (AsList) {
+                if constexpr (Kind == RowKind::List) {
                     PyList_SET_ITEM(rows[i], ci, o);
-                } else {
+                } else if constexpr (Kind == RowKind::Tuple) {
                     PyTuple_SET_ITEM(rows[i], ci, o);
+                } else {
+                    const int rc = PyDict_SetItem(rows[i], key, o);
+                    Py_DECREF(o);
+                    if (rc != 0) throw_py();
                 }
             });
         }
@@ -413,9 +521,18 @@ void append_rows(py::list& out, const taoslink::Block& block, Precision precisio
                  std::size_t begin, std::size_t end) {
     if (end <= begin) return;
     if (conv.rows == RowMode::List)
-        append_rows_impl<true>(out, block, precision, conv, begin, end);
+        append_rows_impl<RowKind::List>(out, block, precision, conv, begin, end);
     else
-        append_rows_impl<false>(out, block, precision, conv, begin, end);
+        append_rows_impl<RowKind::Tuple>(out, block, precision, conv, begin, end);
+}
+
+void append_dicts(py::list& out, const taoslink::Block& block, Precision precision, const Converter& conv,
+                  std::size_t begin, std::size_t end, const std::vector<PyObject*>& keys) {
+    if (end <= begin) return;
+    if (keys.size() != block.columns())
+        throw std::logic_error("append_dicts: " + std::to_string(keys.size()) + " keys for " +
+                               std::to_string(block.columns()) + " columns");
+    append_rows_impl<RowKind::Dict>(out, block, precision, conv, begin, end, &keys);
 }
 
 void append_column(py::list& out, const taoslink::Block& block, std::size_t c, Precision precision,

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include <pybind11/pybind11.h>
 
@@ -63,6 +64,12 @@ void init_convert();
 /// Throws py::error_already_set when a conversion fails; `out` is then left as it was.
 void append_rows(py::list& out, const taoslink::Block& block, taoslink::Precision precision, const Converter& conv,
                  std::size_t begin, std::size_t end);
+
+/// Appends rows [begin, end) of `block` to `out`, one dict per row: {keys[c]: value of column c},
+/// filled in column order, so a repeated key holds the last such column's value (as
+/// dict(zip(names, row)) does). `keys` holds one str per column, borrowed; the dicts share them.
+void append_dicts(py::list& out, const taoslink::Block& block, taoslink::Precision precision, const Converter& conv,
+                  std::size_t begin, std::size_t end, const std::vector<PyObject*>& keys);
 
 /// Appends rows [begin, end) of column `c` of `block` to `out`.
 void append_column(py::list& out, const taoslink::Block& block, std::size_t c, taoslink::Precision precision,

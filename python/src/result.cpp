@@ -126,6 +126,31 @@ py::list PyResult::fetch_all(const Converter& conv) {
     return fetch_rows(std::numeric_limits<std::size_t>::max(), conv);
 }
 
+py::list PyResult::fetch_all_dicts(const Converter& conv) {
+    auto busy = guard();
+    py::list out;
+    if (done_) return out;
+    std::vector<py::object> names;  // owns the keys
+    std::vector<PyObject*> keys;
+    for (const auto& f : feed_->fields()) {
+        PyObject* k = PyUnicode_DecodeUTF8(f.name.data(), static_cast<Py_ssize_t>(f.name.size()), "replace");
+        if (!k) throw py::error_already_set();
+        PyUnicode_InternInPlace(&k);
+        names.push_back(py::reinterpret_steal<py::object>(k));
+        keys.push_back(k);
+    }
+    while (ensure_block()) {
+        const std::size_t end = cur_->rows();
+        {
+            GcPause pause;
+            append_dicts(out, *cur_, feed_->precision(), conv, pos_, end, keys);
+        }
+        feed_->delivered += end - pos_;
+        pos_ = end;
+    }
+    return out;
+}
+
 py::list PyResult::fetch_columns(const Converter& conv) {
     auto busy = guard();
     py::list cols;
@@ -256,6 +281,8 @@ void register_result(py::module_& m) {
         .def("fetch_rows", &PyResult::fetch_rows, py::arg("max_rows"), py::arg("converter") = Converter(),
              "Up to max_rows rows (0: the rest of the current block, or the next block); [] at the end.")
         .def("fetch_all", &PyResult::fetch_all, py::arg("converter") = Converter(), "Every remaining row.")
+        .def("fetch_all_dicts", &PyResult::fetch_all_dicts, py::arg("converter") = Converter(),
+             "Every remaining row as a dict {column name: value} (a repeated name: the last column's value).")
         .def("fetch_columns", &PyResult::fetch_columns, py::arg("converter") = Converter(),
              "Every remaining row by column: a list with one list per column.")
         .def("unfetch", &PyResult::unfetch, py::arg("rows"),

@@ -44,6 +44,9 @@ public:
     py::list fetch_rows(std::size_t max_rows, const Converter& conv);
     /// Every remaining row.
     py::list fetch_all(const Converter& conv);
+    /// Every remaining row as a dict {column name: value}; the rows share one interned str per
+    /// column name, and a repeated name keeps its last column's value (dict(zip(names, row))).
+    py::list fetch_all_dicts(const Converter& conv);
     /// Every remaining row, by column: a list of per-column lists.
     py::list fetch_columns(const Converter& conv);
     /// Every remaining block with the index of its first unread row, read with the GIL released;

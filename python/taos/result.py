@@ -101,8 +101,21 @@ class TaosResult(object):
         return out
 
     def fetch_all_into_dict(self) -> List[Dict[str, Any]]:
+        """Every remaining row as {column name: value}, as taospy's ``dict(zip(names, row))``
+        (a repeated name keeps its last column's value). The dicts are built in C++."""
         names = [f.name for f in self.fields]
-        return [dict(zip(names, row)) for row in self.fetch_all()]
+        out = [dict(zip(names, row)) for row in self._take_buffered()]
+        if self._native is not None and self._native.fields:
+            try:
+                rest = self._native.fetch_all_dicts(self._conv)
+            except _taoslink.NativeError as e:
+                raise _programming_error(e) from None
+            if out:
+                out.extend(rest)
+            else:
+                out = rest
+        self._row_count += len(out)
+        return out
 
     def __iter__(self) -> "TaosResult":
         return self

@@ -271,8 +271,24 @@ class Cursor(BufferedCursor):
         return out
 
     def fetchallintodict(self) -> List[Dict[str, Any]]:
+        """Every remaining row as {column name: value} (a repeated name keeps its last column's
+        value, as ``dict(zip(names, row))``); the dicts are built in C++."""
+        self._check()
         names = [f[0] for f in (self._fields or [])]
-        return [dict(zip(names, row)) for row in self.fetchall()]
+        out = [dict(zip(names, row)) for row in self._take_buffered(None)]
+        if self._result is not None:
+            try:
+                rest = self._result.fetch_all_dicts(self._conn._converter)
+            except _taoslink.NativeError as e:
+                raise _fetch_error(e) from None
+            if out:
+                out.extend(rest)
+            else:
+                out = rest
+        elif self._fields is None:
+            self._rows(0)  # raises: no execute yet
+        self._row_count += len(out)
+        return out
 
     fetch_all_into_dict = fetchallintodict
 
