@@ -22,6 +22,10 @@ std::unique_ptr<Stmt> Connection::statement() {
     throw NotSupportedError("prepared statements are not supported by this transport");
 }
 
+std::vector<StmtField> Stmt::fields() {
+    throw NotSupportedError("this transport's statements cannot describe their fields");
+}
+
 std::unique_ptr<Consumer> Transport::consumer(const Dsn&, const std::map<std::string, std::string>&) {
     throw NotSupportedError("TMQ consumers are not supported by this transport");
 }

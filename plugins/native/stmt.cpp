@@ -134,6 +134,54 @@ std::unique_ptr<Result> NativeStmt::result() {
     return std::make_unique<NativeResult>(t_, handle_, res, ResultOwnership::BorrowedFromStmt);
 }
 
+namespace {
+
+// One of taos_stmt_get_tag_fields / taos_stmt_get_col_fields, its array reclaimed by taosc.
+template <class Get>
+std::vector<StmtField> fetch_fields(const Taosc& t, TAOS_STMT* s, Get get, StmtFieldKind kind, const char* what) {
+    int n = 0;
+    TAOS_FIELD_E* raw = nullptr;
+    const int rc = get(s, &n, &raw);
+    std::vector<StmtField> out;
+    if (rc == 0 && raw != nullptr) {
+        for (int i = 0; i < n; ++i) {
+            const TAOS_FIELD_E& e = raw[i];
+            StmtField f;
+            f.name.assign(e.name, strnlen(e.name, sizeof e.name));
+            f.type = static_cast<TypeCode>(static_cast<std::uint8_t>(e.type));
+            f.kind = kind;
+            f.bytes = e.bytes;
+            f.precision = e.precision;
+            f.scale = e.scale;
+            out.push_back(std::move(f));
+        }
+    }
+    if (raw != nullptr) t.taos_stmt_reclaim_fields(s, raw);
+    if (rc != 0) {
+        const char* msg = t.taos_stmt_errstr(s);
+        raise_taosc_error(rc, msg ? msg : "", what);
+    }
+    for (const auto& f : out) {
+        if (!is_known_type(static_cast<int>(f.type)) || f.type == TypeCode::Null)
+            throw ProtocolError(std::string(what) + ": taosc gave unknown type " + std::to_string(static_cast<int>(f.type)) +
+                                " for `" + f.name + "`");
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<StmtField> NativeStmt::fields() {
+    TAOS_STMT* s = stmt();
+    if (!t_->taos_stmt_get_tag_fields) raise_missing(*t_, "taos_stmt_get_tag_fields", "Stmt::fields");
+    if (!t_->taos_stmt_get_col_fields) raise_missing(*t_, "taos_stmt_get_col_fields", "Stmt::fields");
+    if (!t_->taos_stmt_reclaim_fields) raise_missing(*t_, "taos_stmt_reclaim_fields", "Stmt::fields");
+    auto out = fetch_fields(*t_, s, t_->taos_stmt_get_tag_fields, StmtFieldKind::Tag, "stmt get_tag_fields");
+    auto cols = fetch_fields(*t_, s, t_->taos_stmt_get_col_fields, StmtFieldKind::Column, "stmt get_col_fields");
+    out.insert(out.end(), cols.begin(), cols.end());
+    return out;
+}
+
 void NativeStmt::close() noexcept { handle_.reset(); }
 
 }  // namespace taoslink::native

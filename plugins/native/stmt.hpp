@@ -44,6 +44,9 @@ public:
     std::int64_t execute() override;
     std::unique_ptr<Result> result() override;
     void close() noexcept override;
+    /// taos_stmt_get_tag_fields then taos_stmt_get_col_fields (optional symbols: NotSupportedError
+    /// naming the one this taosc lacks).
+    std::vector<StmtField> fields() override;
 
 private:
     TAOS_STMT* stmt() const;

@@ -3,6 +3,7 @@
 #include "bind_rows.hpp"  // plugins/common
 #include "errors.hpp"
 #include "result.hpp"
+#include "stmt.hpp"
 #include "taoslink/error.hpp"
 
 namespace taoslink::native {
@@ -53,6 +54,7 @@ NativeStmt2::NativeStmt2(std::shared_ptr<const Taosc> taosc, std::shared_ptr<Tao
     TAOS_STMT2_OPTION option{};  // synchronous exec, no req_id
     TAOS_STMT2* s = t_->taos_stmt2_init(conn->get(), &option);
     if (s == nullptr) raise_last_error(*t_, nullptr, "taos_stmt2_init");
+    conn_ = conn;
     handle_ = std::make_shared<Stmt2Handle>(t_, std::move(conn), s);
 }
 
@@ -77,7 +79,9 @@ NativeStmt2::Table& NativeStmt2::current() {
 void NativeStmt2::prepare(std::string_view sql) {
     TAOS_STMT2* s = stmt();
     tables_.clear();
+    sql_.clear();
     check(t_->taos_stmt2_prepare(s, sql.data(), static_cast<unsigned long>(sql.size())), "stmt2 prepare");
+    sql_ = std::string(sql);
 }
 
 void NativeStmt2::set_table_name(std::string_view name) {
@@ -168,9 +172,19 @@ std::unique_ptr<Result> NativeStmt2::result() {
     return std::make_unique<NativeResult>(t_, handle_, res, ResultOwnership::BorrowedFromStmt);
 }
 
+std::vector<StmtField> NativeStmt2::fields() {
+    stmt();
+    if (sql_.empty()) throw UsageError(code::InvalidOperation, "fields: prepare() the statement first");
+    NativeStmt probe(t_, conn_);
+    probe.prepare(sql_);
+    if (!tables_.empty() && !tables_.back().name.empty()) probe.set_table_name(tables_.back().name);
+    return probe.fields();
+}
+
 void NativeStmt2::close() noexcept {
     tables_.clear();
     handle_.reset();
+    conn_.reset();
 }
 
 }  // namespace taoslink::native

@@ -31,6 +31,9 @@ public:
     std::int64_t execute() override;
     std::unique_ptr<Result> result() override;
     void close() noexcept override;
+    /// From a short-lived v1 statement (NativeStmt) on the same connection, prepared with the same
+    /// SQL and the current table name: taos_stmt2_get_fields cannot be called safely (taosc_api.hpp).
+    std::vector<StmtField> fields() override;
 
 private:
     struct Table {
@@ -45,6 +48,8 @@ private:
 
     std::shared_ptr<const Taosc> t_;
     std::shared_ptr<Stmt2Handle> handle_;
+    std::shared_ptr<TaosHandle> conn_;  // for fields()' v1 statement
+    std::string sql_;
     std::vector<Table> tables_;
 };
 

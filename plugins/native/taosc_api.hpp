@@ -154,7 +154,8 @@ enum TmqResType : int { TmqResInvalid = -1, TmqResData = 1, TmqResTableMeta = 2,
 // Looked up at load time; a missing one disables (NotSupportedError) or degrades the feature.
 // taos_stmt2_get_fields is deliberately absent: its signature changed in 3.3.5.0 (from
 // (stmt, kind, count, TAOS_FIELD_E**) to (stmt, count, TAOS_FIELD_ALL**)) under the same name, so
-// it cannot be called safely without knowing the release; callers give their own bind types.
+// it cannot be called safely without knowing the release; NativeStmt2::fields() asks a v1
+// statement instead (taos_stmt_get_tag_fields, taos_stmt_get_col_fields, taos_stmt_reclaim_fields).
 #define TAOSC_OPTIONAL_FUNCTIONS(X)                                                                       \
     X(TAOS_RES*, taos_query_with_reqid, (TAOS * taos, const char* sql, std::int64_t req_id))              \
     X(int, taos_options, (int option, const void* arg, ...))                                              \
@@ -167,6 +168,9 @@ enum TmqResType : int { TmqResInvalid = -1, TmqResData = 1, TmqResTableMeta = 2,
     X(TAOS_RES*, taos_schemaless_insert_raw_ttl_with_reqid_tbname_key,                                    \
       (TAOS * taos, char* lines, int len, std::int32_t* total_rows, int protocol, int precision,          \
        std::int32_t ttl, std::int64_t req_id, char* tbname_key))                                          \
+    X(int, taos_stmt_get_tag_fields, (TAOS_STMT * stmt, int* field_num, TAOS_FIELD_E** fields))            \
+    X(int, taos_stmt_get_col_fields, (TAOS_STMT * stmt, int* field_num, TAOS_FIELD_E** fields))            \
+    X(void, taos_stmt_reclaim_fields, (TAOS_STMT * stmt, TAOS_FIELD_E* fields))                           \
     X(TAOS_STMT2*, taos_stmt2_init, (TAOS * taos, TAOS_STMT2_OPTION * option))                            \
     X(int, taos_stmt2_prepare, (TAOS_STMT2 * stmt, const char* sql, unsigned long length))                \
     X(int, taos_stmt2_bind_param, (TAOS_STMT2 * stmt, TAOS_STMT2_BINDV * bindv, std::int32_t col_idx))    \

@@ -1,5 +1,7 @@
 #include "stmt.hpp"
 
+#include <iterator>
+
 #include "bind_block.hpp"
 #include "bind_json.hpp"
 #include "codec.hpp"
@@ -53,6 +55,15 @@ void WsStmt::add_batch() { request("add_batch"); }
 std::int64_t WsStmt::execute() { return request("exec").integer("affected", 0); }
 
 std::unique_ptr<Result> WsStmt::result() { return query_result("use_result", "result_id"); }
+
+std::vector<StmtField> WsStmt::fields() {
+    ensure_open();
+    if (!is_insert_) throw UsageError(code::InvalidOperation, "fields: a query statement's parameters have no declared types");
+    auto out = parse_stmt_fields(request("get_tag_fields"), StmtFieldKind::Tag);
+    auto cols = parse_stmt_fields(request("get_col_fields"), StmtFieldKind::Column);
+    out.insert(out.end(), std::make_move_iterator(cols.begin()), std::make_move_iterator(cols.end()));
+    return out;
+}
 
 void WsStmt::close() noexcept {
     close_with([this](const JsonArgs& a) {

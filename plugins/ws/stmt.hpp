@@ -28,6 +28,8 @@ public:
     std::int64_t execute() override;
     std::unique_ptr<Result> result() override;
     void close() noexcept override;
+    /// `get_tag_fields` then `get_col_fields`.
+    std::vector<StmtField> fields() override;
 
 private:
     // set_tags (`tags`) and bind: JSON for a query, a raw block (binary action) for an INSERT.

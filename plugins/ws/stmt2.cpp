@@ -4,6 +4,7 @@
 
 #include "bind_rows.hpp"  // plugins/common
 #include "codec.hpp"
+#include "stmt.hpp"
 #include "taoslink/error.hpp"
 
 namespace taoslink::ws {
@@ -55,6 +56,8 @@ void WsStmt2::prepare(std::string_view sql) {
     const JsonReply r = request("stmt2_prepare", std::move(a));
     is_insert_ = r.boolean("is_insert", true);
     prepared_ = true;
+    sql_ = std::string(sql);
+    fields_.reset();
     pending_.clear();
     current_ = Stmt2Table();
 }
@@ -157,6 +160,20 @@ std::int64_t WsStmt2::execute() {
 std::unique_ptr<Result> WsStmt2::result() {
     ensure_prepared();
     return query_result("stmt2_result", "id");
+}
+
+std::vector<StmtField> WsStmt2::fields() {
+    ensure_prepared();
+    if (!is_insert_) throw UsageError(code::InvalidOperation, "fields: a query statement's parameters have no declared types");
+    const std::string table = current_.has_name ? current_.name : std::string();
+    if (!fields_ || fields_table_ != table) {
+        WsStmt probe(session_);
+        probe.prepare(sql_);
+        if (!table.empty()) probe.set_table_name(table);
+        fields_ = probe.fields();
+        fields_table_ = table;
+    }
+    return *fields_;
 }
 
 void WsStmt2::close() noexcept {

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,12 +36,19 @@ public:
     std::int64_t execute() override;
     std::unique_ptr<Result> result() override;
     void close() noexcept override;
+    /// Asks a short-lived stmt v1 statement on the same socket (prepared with the same SQL and
+    /// the table name set here), because stmt2_prepare's get_fields cannot describe `insert
+    /// into ? values (...)` and changes shape between server versions. Kept per table name.
+    std::vector<StmtField> fields() override;
 
 private:
     void ensure_prepared() const;
     void finish_table();  // moves current_ (when it has rows) into pending_
 
     bool prepared_ = false;
+    std::string sql_;
+    std::optional<std::vector<StmtField>> fields_;  // for fields_table_
+    std::string fields_table_;
     std::vector<Stmt2Table> pending_;
     Stmt2Table current_;
 };

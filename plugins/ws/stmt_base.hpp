@@ -12,6 +12,11 @@
 
 namespace taoslink::ws {
 
+/// The entries of a stmt reply's `fields` array ({name, field_type, precision, scale, bytes},
+/// protocol.md §2.8), each of `kind`; empty when the member is missing or null. ProtocolError for
+/// an entry without name or field_type, or with an unknown type.
+std::vector<StmtField> parse_stmt_fields(const JsonReply& reply, StmtFieldKind kind);
+
 /// Not thread-safe. Once closed, or when its socket is gone, every call throws.
 class WsStmtBase : public Stmt {
 public:

@@ -652,6 +652,21 @@ std::unique_ptr<PyResult> PyStmt::result() {
     return std::make_unique<PyResult>(conn_, std::move(r));
 }
 
+py::list PyStmt::fields() {
+    auto& s = live();
+    std::vector<taoslink::StmtField> got;
+    {
+        py::gil_scoped_release nogil;
+        got = s.fields();
+    }
+    py::list out;
+    for (const auto& f : got) {
+        out.append(py::make_tuple(f.name, static_cast<int>(f.type), f.kind == taoslink::StmtFieldKind::Tag, f.bytes,
+                                  static_cast<int>(f.precision), static_cast<int>(f.scale)));
+    }
+    return out;
+}
+
 void PyStmt::close() {
     if (!stmt_) return;
     std::unique_ptr<taoslink::Stmt> s = std::move(stmt_);
@@ -704,6 +719,10 @@ void register_stmt(py::module_& m) {
         .def("add_batch", &PyStmt::add_batch)
         .def("execute", &PyStmt::execute, "Executes the added batches; returns the rows affected.")
         .def("result", &PyStmt::result, "The result set of an executed query statement.")
+        .def("fields", &PyStmt::fields,
+             "The placeholders of a prepared INSERT, tags first then columns: a list of (name, type_code, "
+             "is_tag, bytes, precision, scale); precision is the timestamp precision (0 ms, 1 us, 2 ns) for "
+             "TIMESTAMP, p for DECIMAL. For `insert into ? ...` call set_table_name first.")
         .def_property_readonly("affected_rows", &PyStmt::affected_rows, "Rows affected by every execute() so far.")
         .def_property_readonly("closed", &PyStmt::closed)
         .def("close", &PyStmt::close, "Releases the statement. Idempotent.");

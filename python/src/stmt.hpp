@@ -45,6 +45,8 @@ public:
     /// Executes the added batches; returns the rows affected (also added to affected_rows()).
     std::int64_t execute();
     std::unique_ptr<PyResult> result();
+    /// Stmt::fields() as a list of (name, type_code, is_tag, bytes, precision, scale).
+    py::list fields();
     std::int64_t affected_rows() const { return affected_; }
     bool closed() const { return !stmt_; }
     void close();

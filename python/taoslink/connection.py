@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple
 
 from . import _taoslink
 from .errors import ErrorClasses, InterfaceError, NotSupportedError, ProgrammingError, from_native
+from .insert_binding import insert_shape
 from .params import format_qmark
 from .closing import Closing
 
@@ -147,8 +148,15 @@ class Connection(Closing, ErrorClasses):
         return self._converter
 
     def execute(self, sql: str, params: Optional[Sequence[Any]] = None, req_id: int = 0) -> int:
-        """Runs one statement for its effect and returns the affected rows."""
+        """Runs one statement for its effect and returns the affected rows. An INSERT's
+        ``params`` are bound server-side where the transport can (see Cursor.execute)."""
         self._check()
+        if params is not None and insert_shape(sql) is not None:
+            cur = self.cursor()
+            try:
+                return cur.execute(sql, params, req_id=req_id).rowcount
+            finally:
+                cur.close()
         sql = format_qmark(sql, params, ProgrammingError)
         try:
             return self._native.execute(sql, req_id or 0)

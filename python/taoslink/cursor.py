@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from . import _taoslink
 from .errors import InterfaceError, NotSupportedError, ProgrammingError, from_native
+from .insert_binding import InsertBinder
 from .params import format_qmark, split_qmark
 from .columnar import ColumnarFetch
 from .rowbuf import BufferedCursor, fetch_rest
@@ -48,6 +49,7 @@ class Cursor(BufferedCursor, ColumnarFetch):
         self._buf: List[Any] = []
         self._pos = 0
         self._closed = False
+        self._binder = InsertBinder(connection)
 
     # --- attributes --------------------------------------------------------------------------
 
@@ -65,20 +67,26 @@ class Cursor(BufferedCursor, ColumnarFetch):
     # --- execution ---------------------------------------------------------------------------
 
     def execute(self, operation: str, parameters: Optional[Sequence[Any]] = None, req_id: int = 0) -> "Cursor":
-        """Runs one statement. ``parameters`` fill its ``?`` placeholders (qmark style, rendered
-        client-side as escaped literals). Returns the cursor, so ``cur.execute(...).fetchall()``
-        works."""
+        """Runs one statement. ``parameters`` fill its ``?`` placeholders (qmark style). Over
+        ws:// and taos:// an INSERT's values are bound server-side (taoslink.insert_binding);
+        otherwise they are rendered client-side as escaped literals. Returns the cursor, so
+        ``cur.execute(...).fetchall()`` works."""
         self._check()
+        if parameters is not None and self._bound(operation, [parameters]):
+            return self
         sql = format_qmark(operation, parameters, ProgrammingError)
         self._run(sql, req_id)
         return self
 
     def executemany(self, operation: str, seq_of_parameters: Any) -> "Cursor":
-        """Runs ``operation`` once per parameter sequence. A plain ``INSERT ... VALUES (...)``
-        is sent as multi-row INSERTs of up to 512 KiB each; ``rowcount`` is then the total of
-        affected rows."""
+        """Runs ``operation`` once per parameter sequence. Over ws:// and taos:// an INSERT's
+        rows are bound server-side as one batch of columns (taoslink.insert_binding); otherwise
+        a plain ``INSERT ... VALUES (...)`` is sent as multi-row INSERTs of up to 512 KiB each.
+        ``rowcount`` is then the total of affected rows."""
         self._check()
         seq = list(seq_of_parameters)
+        if self._bound(operation, seq):
+            return self
         total = 0
         batch = self._insert_batch_template(operation) if seq else None
         if batch is not None:
@@ -104,6 +112,16 @@ class Cursor(BufferedCursor, ColumnarFetch):
         if self._description is None:
             self._rowcount = total
         return self
+
+    def _bound(self, operation: str, seq: List[Any]) -> bool:
+        """Runs an INSERT with server-side binding when the transport can; False when the caller
+        must render literals (nothing was sent then)."""
+        self._reset()
+        affected = self._binder.run(operation, seq)
+        if affected is None:
+            return False
+        self._rowcount = affected
+        return True
 
     @staticmethod
     def _insert_batch_template(operation: str) -> Optional[Tuple[str, str]]:
@@ -228,8 +246,15 @@ class Cursor(BufferedCursor, ColumnarFetch):
         raise NotSupportedError("TDengine statements return at most one result set", 0xFFFF)
 
     def mogrify(self, operation: str, parameters: Optional[Sequence[Any]] = None) -> str:
-        """The SQL that execute() would send for these parameters."""
+        """The SQL with the parameters rendered as escaped literals: what execute() sends where
+        it does not bind them server-side (REST, queries, DDL)."""
         return format_qmark(operation, parameters, ProgrammingError)
+
+    def close(self) -> None:
+        """Releases the current result and the cursor's prepared statements. Idempotent."""
+        if not self._closed:
+            self._binder.close()
+        super().close()
 
     def _reset(self) -> None:
         self._drop_result()

@@ -18,7 +18,7 @@ type; values out of range are refused, never truncated (see python/src/stmt.cpp 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Type, Union
+from typing import TYPE_CHECKING, Any, List, NamedTuple, Optional, Sequence, Type, Union
 
 from . import _taoslink
 from .errors import InterfaceError, ProgrammingError, from_native
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .connection import Connection
     from .cursor import Cursor
 
-__all__ = ["Statement", "bind_column", "type_code"]
+__all__ = ["Statement", "StmtField", "bind_column", "type_code"]
 
 _TYPE_NAMES = {
     "bool": 1, "tinyint": 2, "smallint": 3, "int": 4, "integer": 4, "bigint": 5, "float": 6, "double": 7,
@@ -103,6 +103,18 @@ def bind_column(code: Union[int, str, None], values: Any, precision: Union[int, 
         raise error(str(e)) from None
 
 
+class StmtField(NamedTuple):
+    """One placeholder of a prepared INSERT, as the server describes it."""
+    name: str
+    type_code: int
+    is_tag: bool
+    #: storage width: VARCHAR(n) n + 2, NCHAR(n) 4n + 2, fixed types their size
+    bytes: int
+    #: TIMESTAMP: the table's precision (0 ms, 1 us, 2 ns); DECIMAL: p
+    precision: int
+    scale: int
+
+
 class Statement:
     """A prepared statement on one connection. Not thread-safe. Context manager."""
 
@@ -143,6 +155,12 @@ class Statement:
         """Binds row-major data (a list of rows) by transposing it into columns."""
         columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in types]
         self.bind(columns, types)
+
+    def fields(self) -> List[StmtField]:
+        """The placeholders of a prepared INSERT: tags first (set_tags' order), then columns
+        (bind's order). For ``insert into ? ...`` call set_tbname first. ws:// and taos:// only;
+        NotSupportedError where the transport cannot describe them."""
+        return [StmtField(*f) for f in self._call(self._native.fields)]
 
     def add_batch(self) -> None:
         self._call(self._native.add_batch)

@@ -28,6 +28,7 @@ struct StmtV1 final : Handle {
     std::int64_t affected_once = 0;
     std::vector<std::optional<taoslink::BindColumn>> single;  // taos_stmt_bind_single_param_batch
     Res* result = nullptr;  // the executed query's result: owned, as taosc 3's stmt owns its request
+    std::string tbname;     // the last taos_stmt_set_tbname, for taos_stmt_get_*_fields
 };
 
 struct StmtV2 final : Handle {
@@ -249,6 +250,7 @@ FAKE_TAOSC_EXPORT int taos_stmt_prepare(TAOS_STMT* stmt, const char* sql, unsign
         s->shape = parse_statement(text);
         s->stmt->prepare(text);
         s->prepared = true;
+        s->tbname.clear();
         const int ncols = s->shape.is_insert ? s->shape.col_param_count() : s->shape.query_params;
         s->single.assign(static_cast<std::size_t>(ncols), std::nullopt);
         return 0;
@@ -264,6 +266,7 @@ FAKE_TAOSC_EXPORT int taos_stmt_set_tbname(TAOS_STMT* stmt, const char* name) {
     try {
         require_prepared(s->prepared);
         s->stmt->set_table_name(name);
+        s->tbname = name;
         return 0;
     } catch (...) {
         return fail(s);
@@ -401,6 +404,58 @@ FAKE_TAOSC_EXPORT int taos_stmt_num_params(TAOS_STMT* stmt, int* nums) {
     if (nums) *nums = s->shape.is_insert ? s->shape.col_param_count() : s->shape.query_params;
     return 0;
 }
+
+#ifndef FAKE_TAOSC_MINIMAL
+
+namespace {
+// taos_stmt_get_tag_fields / taos_stmt_get_col_fields: the `?` of `kind`, described from the
+// table (`insert into ? values` needs taos_stmt_set_tbname first, as taosc's parser does).
+int stmt_fields(TAOS_STMT* stmt, int kind, int* field_num, TAOS_FIELD_E** fields) {
+    auto* s = handle_cast<StmtV1>(stmt);
+    if (!s) return bad_stmt();
+    if (!field_num || !fields) return fail(s, code::InvalidPara, "Invalid parameters");
+    *fields = nullptr;
+    *field_num = 0;
+    try {
+        require_prepared(s->prepared);
+        if (!s->shape.is_insert) throw taoslink::ServerError(0x022A, "Stmt API usage error: not an INSERT statement");
+        InsertShape shape = s->shape;
+        if (shape.target.empty() && shape.stable.empty()) shape.target = s->tbname;
+        std::string sql_unused;
+        std::vector<StmtField> picked;
+        for (auto& f : describe_insert(*s->conn->conn, shape, sql_unused))
+            if (f.field_type == kind) picked.push_back(std::move(f));
+        if (picked.empty()) return 0;
+        *fields = static_cast<TAOS_FIELD_E*>(std::calloc(picked.size(), sizeof(TAOS_FIELD_E)));
+        if (!*fields) throw std::bad_alloc();
+        for (std::size_t i = 0; i < picked.size(); ++i) {
+            auto& e = (*fields)[i];
+            std::strncpy(e.name, picked[i].name.c_str(), sizeof(e.name) - 1);
+            e.type = static_cast<std::int8_t>(picked[i].type);
+            e.precision = picked[i].precision;
+            e.scale = picked[i].scale;
+            e.bytes = picked[i].bytes;
+        }
+        *field_num = static_cast<int>(picked.size());
+        return 0;
+    } catch (...) {
+        return fail(s);
+    }
+}
+}  // namespace
+
+FAKE_TAOSC_EXPORT int taos_stmt_get_tag_fields(TAOS_STMT* stmt, int* field_num, TAOS_FIELD_E** fields) {
+    return stmt_fields(stmt, taoslink::native::taosc::FieldTag, field_num, fields);
+}
+
+FAKE_TAOSC_EXPORT int taos_stmt_get_col_fields(TAOS_STMT* stmt, int* field_num, TAOS_FIELD_E** fields) {
+    return stmt_fields(stmt, taoslink::native::taosc::FieldCol, field_num, fields);
+}
+
+// Frees what taos_stmt_get_*_fields returned (a calloc'd array).
+FAKE_TAOSC_EXPORT void taos_stmt_reclaim_fields(TAOS_STMT*, TAOS_FIELD_E* fields) { std::free(fields); }
+
+#endif  // FAKE_TAOSC_MINIMAL
 
 FAKE_TAOSC_EXPORT char* taos_stmt_errstr(TAOS_STMT* stmt) { return stmt_error<StmtV1>(stmt); }
 

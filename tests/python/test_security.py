@@ -13,9 +13,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import urllib.parse
+import urllib.request
 import uuid
 
 import pytest
@@ -186,6 +188,12 @@ def test_taoslink_qmark_parameters_round_trip(server, native_lib, target, scheme
             got = cur.execute("select n from %s.t where s = ?" % db, (v,)).fetchall()
             assert got == [(values.index(v),)], (v, got)
     check_stored(server, db, sentinel, values)
+    if scheme != "http" and server.is_sim:
+        # ws:// and taos:// bind an INSERT's values: none reaches the SQL text (GET /-/sim/sql)
+        with urllib.request.urlopen(server.base + "/-/sim/sql", timeout=30) as resp:
+            texts = json.loads(resp.read())["sql"]
+        inserts = [t for t in texts if t.lower().startswith("insert into %s.t" % db)]
+        assert inserts and all(sentinel not in t and "O'Reilly" not in t for t in inserts), inserts
 
 
 def test_taosrest_pyformat_parameters_round_trip(server, target):

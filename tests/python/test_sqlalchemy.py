@@ -22,6 +22,7 @@ from sqlalchemy import Column, MetaData, Table, create_engine, inspect, select, 
 import taoslink  # noqa: E402
 import taoslink.cursor  # noqa: E402
 from taoslink import sqlalchemy as tsa  # noqa: E402
+from child_env import child_env  # noqa: E402
 
 #: dialect URL scheme -> the taoslink transport it should use
 KINDS = {
@@ -67,17 +68,30 @@ def engine(server, kind, db):
 
 
 class StatementCounter:
-    """Counts the statements taoslink cursors send (executemany batches included)."""
+    """Counts the statements taoslink cursors send (executemany batches included): SQL texts,
+    and INSERTs bound server-side (ws://, taos://), each counted once with its prepared text."""
 
     def __init__(self, monkeypatch):
+        import taoslink.insert_binding
+
         self.sql = []
+        self.bound = []
         real = taoslink.cursor.Cursor._run
+        real_bind = taoslink.insert_binding.InsertBinder.run
 
         def run(cur, sql, req_id):
             self.sql.append(sql)
             return real(cur, sql, req_id)
 
+        def bind(binder, sql, seq):
+            affected = real_bind(binder, sql, seq)
+            if affected is not None:
+                self.sql.append(sql)
+                self.bound.append(sql)
+            return affected
+
         monkeypatch.setattr(taoslink.cursor.Cursor, "_run", run)
+        monkeypatch.setattr(taoslink.insert_binding.InsertBinder, "run", bind)
 
 
 # --- dialect selection (no server) ---------------------------------------------------------------
@@ -197,7 +211,7 @@ def test_execute_with_bound_parameters(engine):
     assert rows[1] == (ts + dt.timedelta(seconds=1), 8, None, None, False)
 
 
-def test_table_objects_create_insert_select_drop(engine, monkeypatch):
+def test_table_objects_create_insert_select_drop(engine, kind, monkeypatch):
     md = MetaData()
     t = Table("readings", md, Column("ts", sa.DateTime), Column("v", sa.Integer),
               Column("name", sa.String(16)), Column("x", sa.Float(53)))
@@ -209,6 +223,7 @@ def test_table_objects_create_insert_select_drop(engine, monkeypatch):
     with engine.connect() as c:
         assert c.execute(t.insert(), rows).rowcount == 1000
     assert len(counter.sql) == 1, "executemany must become one multi-row INSERT here"
+    assert len(counter.bound) == (KINDS[kind] != "http"), "bound over ws:// and taos://, literals over REST"
     with engine.connect() as c:
         got = c.execute(select(t.c.ts, t.c.v, t.c.name).where(t.c.v.between(10, 12)).order_by(t.c.ts)).all()
         assert got == [(base + dt.timedelta(seconds=i), i, "n%d" % i) for i in (10, 11, 12)]
@@ -374,7 +389,7 @@ def test_rest_and_ws_dialects_never_load_libtaos(server, db):
     env = {k: v for k, v in os.environ.items()
            if k not in ("LD_LIBRARY_PATH", "LD_PRELOAD", "TAOSLINK_PLUGIN_PATH", "TAOSLINK_LIBTAOS")}
     urls = [sa_url(server, k) for k in ("taosrest", "taosws", "taoslink+http", "taoslink+ws")]
-    proc = subprocess.run([sys.executable, "-c", child, db] + urls, env=env, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", child, db] + urls, env=child_env(env), capture_output=True, text=True,
                           timeout=120, cwd="/")
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -425,7 +440,7 @@ def test_official_dialects_reflect_the_same_from_the_simulator(server, db, nativ
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # their modules, not ours
     env["LD_LIBRARY_PATH"] = str(native_lib.parent)  # taospy's dialects import taos (libtaos)
     urls = [sa_url(server, k) for k in ("taosrest", "taosws")]
-    proc = subprocess.run([str(py), "-c", script, db] + urls, env=env, capture_output=True, text=True,
+    proc = subprocess.run([str(py), "-c", script, db] + urls, env=child_env(env), capture_output=True, text=True,
                           timeout=120, cwd="/")
     assert proc.returncode == 0, proc.stderr[-3000:]
     official = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -54,6 +54,21 @@ struct BindColumn {
     Precision precision = Precision::Milli;  ///< TIMESTAMP only
 };
 
+/// What a statement placeholder binds: a tag (set_tags) or a column (bind).
+enum class StmtFieldKind : std::uint8_t { Column = 1, Tag = 2 };
+
+/// The target of one `?` of a prepared INSERT, as the server describes it (TAOS_FIELD_E).
+struct StmtField {
+    std::string name;
+    TypeCode type = TypeCode::Null;
+    StmtFieldKind kind = StmtFieldKind::Column;
+    /// The storage width: VARCHAR(n) n + 2, NCHAR(n) 4n + 2, fixed types their size.
+    std::int32_t bytes = 0;
+    /// TIMESTAMP: the table's timestamp precision; DECIMAL: its precision p; else 0.
+    std::uint8_t precision = 0;
+    std::uint8_t scale = 0;  ///< DECIMAL only
+};
+
 /// A prepared statement with column-wise binding (taos_stmt, WS stmt/stmt2).
 class Stmt {
 public:
@@ -68,6 +83,11 @@ public:
     /// The result set of a prepared query, after execute().
     virtual std::unique_ptr<Result> result() = 0;
     virtual void close() noexcept = 0;
+    /// The fields of a prepared INSERT's placeholders: tags first (the order set_tags takes),
+    /// then columns (the order bind takes); the `?` of a table name is not among them. For
+    /// `insert into ? ...` call set_table_name first (servers may need the table to know the
+    /// types). UsageError for a query statement; the default throws NotSupportedError.
+    virtual std::vector<StmtField> fields();
 };
 
 /// Schemaless protocols and precisions (protocol.md §7).

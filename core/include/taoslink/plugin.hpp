@@ -24,7 +24,7 @@
 #include "taoslink/version.hpp"
 
 /// Bumped whenever the descriptor or the interfaces in connection.hpp change incompatibly.
-#define TAOSLINK_PLUGIN_ABI_VERSION 2u
+#define TAOSLINK_PLUGIN_ABI_VERSION 3u
 
 /// Identifies the C++ ABI the core and plugins were compiled for. Both sides compute it from
 /// their own headers and compiler, and the loader refuses a plugin whose tag differs.

@@ -149,7 +149,7 @@ public:
     void testBadPluginFiles() {
         // Each bad file and what its error must say.
         const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
-            {FAKE_BADABI_PATH, {"plugin " FAKE_BADABI_PATH " has ABI version 3; this libtaoslink speaks 2"}},
+            {FAKE_BADABI_PATH, {"plugin " FAKE_BADABI_PATH " has ABI version 4; this libtaoslink speaks 3"}},
             {FAKE_NOENTRY_PATH, {FAKE_NOENTRY_PATH, "does not export taoslink_plugin_entry"}},
             {FAKE_BADTAG_PATH, {FAKE_BADTAG_PATH, "\"taoslink-abi1/bogus-stdlib\"", "\"" TAOSLINK_BUILD_TAG "\""}},
             {FAKE_THROWS_PATH,
@@ -166,13 +166,13 @@ public:
 
         // A failed load registers nothing and retrying fails the same way.
         CPPUNIT_ASSERT_EQUAL(std::string("fake-good"), joined(loaded_plugins()));
-        CPPUNIT_ASSERT(test::contains(plugin_error(FAKE_BADABI_PATH), "ABI version 3"));
+        CPPUNIT_ASSERT(test::contains(plugin_error(FAKE_BADABI_PATH), "ABI version 4"));
     }
 
     void testBadPluginsBySchemeMap() {
         EXPECT_THROW_AS(PluginError, connect("fakethrow://"), e, CPPUNIT_ASSERT(test::contains(e.what(), "boom")));
         EXPECT_THROW_AS(PluginError, connect("fakeabi://"), e,
-                        CPPUNIT_ASSERT(test::contains(e.what(), "has ABI version 3")));
+                        CPPUNIT_ASSERT(test::contains(e.what(), "has ABI version 4")));
         EXPECT_THROW_AS(PluginError, connect("fakemissing://"), e, {
             const std::string msg = e.what();
             CPPUNIT_ASSERT_MESSAGE(msg, test::contains(msg, "\"fake-missing\" not found; tried:"));

@@ -68,6 +68,7 @@ public:
                   ws_test::fixed<std::int32_t>(TypeCode::Int, {1, 2})});
         st->add_batch();
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), st->execute());
+        EXPECT_THROW_AS(NotSupportedError, st->fields(), e, CPPUNIT_ASSERT(contains(e.what(), "taos_stmt_get_tag_fields")));
         auto v2 = connect_native(parse_dsn(dsn("stmt=v2")));
         EXPECT_THROW_AS(NotSupportedError, v2->statement(), e, CPPUNIT_ASSERT(contains(e.what(), "taos_stmt2")));
     }

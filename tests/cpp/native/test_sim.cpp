@@ -49,6 +49,7 @@ class NativeSimTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(server_errors_are_typed);
     CPPUNIT_TEST(stmt_v1_insert_and_query);
     CPPUNIT_TEST(stmt_v2_insert_and_query);
+    CPPUNIT_TEST(stmt_fields_v1_and_v2);
     CPPUNIT_TEST(schemaless_protocols);
     CPPUNIT_TEST(tmq_round_trip);
     CPPUNIT_TEST(shared_by_four_threads);
@@ -152,6 +153,46 @@ public:
 
     void stmt_v1_insert_and_query() { stmt_insert_and_query("v1"); }
     void stmt_v2_insert_and_query() { stmt_insert_and_query("v2"); }
+
+    void stmt_fields_v1_and_v2() {
+        for (const std::string api : {"v1", "v2"}) {
+            auto c = open("stmt=" + api);
+            const std::string db = "nfields" + api;
+            c->execute("drop database if exists " + db);
+            c->execute("create database " + db + " precision 'ns'");
+            c->select_db(db);
+            c->execute("create stable st (ts timestamp, v int, n nchar(8), d decimal(12,3)) tags (loc nchar(8), gid int)");
+            c->execute("create table plain (ts timestamp, s varchar(5))");
+            auto st = c->statement();
+            st->prepare("insert into ? using st tags (?, 7) values (?, ?, ?, ?)");
+            st->set_table_name("d9");
+            const auto f = st->fields();
+            CPPUNIT_ASSERT_EQUAL(std::size_t(5), f.size());
+            CPPUNIT_ASSERT_EQUAL(std::string("loc"), f[0].name);
+            CPPUNIT_ASSERT(f[0].kind == StmtFieldKind::Tag && f[0].type == TypeCode::NChar);
+            CPPUNIT_ASSERT_EQUAL(std::int32_t(34), f[0].bytes);
+            CPPUNIT_ASSERT(f[1].kind == StmtFieldKind::Column && f[1].type == TypeCode::Timestamp);
+            CPPUNIT_ASSERT_EQUAL(std::uint8_t(2), f[1].precision);  // the database's 'ns'
+            CPPUNIT_ASSERT(f[4].type == TypeCode::Decimal64);
+            CPPUNIT_ASSERT_EQUAL(std::uint8_t(12), f[4].precision);
+            CPPUNIT_ASSERT_EQUAL(std::uint8_t(3), f[4].scale);
+            st->close();
+
+            auto plain = c->statement();
+            plain->prepare("insert into plain values (?, ?)");
+            const auto pf = plain->fields();
+            CPPUNIT_ASSERT_EQUAL(std::size_t(2), pf.size());
+            CPPUNIT_ASSERT(pf[1].type == TypeCode::VarChar && pf[1].kind == StmtFieldKind::Column);
+            plain->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000000000}), var(TypeCode::VarChar, {"abc"})});
+            plain->add_batch();
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(1), plain->execute());
+
+            auto q = c->statement();
+            q->prepare("select * from plain where ts > ?");
+            CPPUNIT_ASSERT_THROW(q->fields(), Error);
+            c->execute("drop database " + db);
+        }
+    }
 
     void schemaless_protocols() {
         auto c = open();

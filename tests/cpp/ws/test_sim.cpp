@@ -35,6 +35,7 @@ class SimTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(every_type_round_trips);
     CPPUNIT_TEST(many_blocks);
     CPPUNIT_TEST(stmt_insert_and_query);
+    CPPUNIT_TEST(stmt_fields_v1_and_v2);
     CPPUNIT_TEST(schemaless_protocols);
     CPPUNIT_TEST(errors_are_typed);
     CPPUNIT_TEST_SUITE_END();
@@ -89,6 +90,50 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("北京"), ucs4_to_utf8(b.column(2).bytes(1)));
         q->close();
         c->execute("drop database wsstmt");
+    }
+
+    void stmt_fields_v1_and_v2() {
+        for (const char* api : {"?stmt=v1", "?stmt=v2"}) {
+            auto c = open(api);
+            c->execute("create database if not exists wsfields precision 'us'");
+            c->select_db("wsfields");
+            c->execute("create stable if not exists st (ts timestamp, v int, n nchar(8), d decimal(12,3)) tags (loc nchar(8), gid int)");
+            c->execute("create table if not exists plain (ts timestamp, s varchar(5))");
+            auto st = c->statement();
+            st->prepare("insert into ? using st tags (?, 'x') values (?, ?, ?, ?)");
+            st->set_table_name("d9");
+            const auto f = st->fields();
+            CPPUNIT_ASSERT_EQUAL(std::size_t(5), f.size());
+            CPPUNIT_ASSERT_EQUAL(std::string("loc"), f[0].name);
+            CPPUNIT_ASSERT(f[0].kind == StmtFieldKind::Tag);
+            CPPUNIT_ASSERT(f[0].type == TypeCode::NChar);
+            CPPUNIT_ASSERT_EQUAL(std::int32_t(34), f[0].bytes);  // 4n + 2
+            CPPUNIT_ASSERT_EQUAL(std::string("ts"), f[1].name);
+            CPPUNIT_ASSERT(f[1].kind == StmtFieldKind::Column);
+            CPPUNIT_ASSERT(f[1].type == TypeCode::Timestamp);
+            CPPUNIT_ASSERT_EQUAL(std::uint8_t(1), f[1].precision);  // the database's 'us'
+            CPPUNIT_ASSERT(f[2].type == TypeCode::Int);
+            CPPUNIT_ASSERT(f[4].type == TypeCode::Decimal64);
+            CPPUNIT_ASSERT_EQUAL(std::uint8_t(12), f[4].precision);
+            CPPUNIT_ASSERT_EQUAL(std::uint8_t(3), f[4].scale);
+            st->close();
+
+            auto plain = c->statement();
+            plain->prepare("insert into plain values (?, ?)");
+            const auto pf = plain->fields();
+            CPPUNIT_ASSERT_EQUAL(std::size_t(2), pf.size());
+            CPPUNIT_ASSERT(pf[1].type == TypeCode::VarChar && pf[1].kind == StmtFieldKind::Column);
+            CPPUNIT_ASSERT_EQUAL(std::int32_t(7), pf[1].bytes);  // n + 2
+            // the statement still binds and executes after describing itself
+            plain->bind({fixed<std::int64_t>(TypeCode::Timestamp, {1700000000000000}), var(TypeCode::VarChar, {"abc"})});
+            plain->add_batch();
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(1), plain->execute());
+
+            auto q = c->statement();
+            q->prepare("select * from plain where ts > ?");
+            CPPUNIT_ASSERT_THROW(q->fields(), UsageError);
+            c->execute("drop database wsfields");
+        }
     }
 
     void schemaless_protocols() {

@@ -8,6 +8,8 @@ Loopback clients only, no auth:
   GET  /-/sim/stats     response-cache counters (REST and /ws)
   POST /-/sim/repeat    {"sql","source","times"} serve `sql` as `times` copies of the cached
                         result of `source` (benchmarks: large results without encoding them)
+  GET  /-/sim/sql       {"sql": [...]} the last 1000 SQL texts executed or prepared (REST, /ws
+                        queries, stmt prepare), oldest first
 """
 
 import ipaddress
@@ -43,6 +45,7 @@ class ControlRoutes:
         app = self.app
         if name == "reset" and req.method == "POST":
             app.store.reset()
+            app.engine.seen.clear()
             app.cache.clear()
             app.ws_cache.clear()
             app.faults.clear()
@@ -75,6 +78,8 @@ class ControlRoutes:
             for cache in (app.cache, app.ws_cache):
                 cache.repeats[sql] = (source, times)
             return _json(200, {"ok": True})
+        if name == "sql" and req.method == "GET":
+            return _json(200, {"sql": list(app.engine.seen)})
         if name == "stats" and req.method == "GET":
             return _json(200, {"cache_hits": app.cache.hits, "cache_misses": app.cache.misses,
                                "ws_cache_hits": app.ws_cache.hits,

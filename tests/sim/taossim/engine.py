@@ -6,6 +6,7 @@ see README.md for the places where the simulator knowingly differs.
 
 import re
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Optional
 
@@ -37,9 +38,12 @@ class Session:
 class Engine:
     def __init__(self, store: Store):
         self.store = store
+        # the SQL texts run or prepared lately (GET /-/sim/sql): tests check what reached the server
+        self.seen = deque(maxlen=1000)
 
     # -- entry point ---------------------------------------------------------
     def execute(self, sql: str, session: Session) -> Result:
+        self.seen.append(sql)
         stmt = parse(sql)
         with self.store.lock:
             method = getattr(self, "_" + type(stmt).__name__)

@@ -173,6 +173,7 @@ class StmtBase:
     def _parse(self, st: Stmt, sql: str):
         """Makes ``st`` an insert (its plan; the target must exist) or a query statement
         (its number of "?", syntax checked)."""
+        self.s.app.engine.seen.append(sql)
         try:
             toks = tokenize(sql)
             if toks and toks[0].is_kw("insert"):
