@@ -4,6 +4,7 @@ server never blocks the event loop (a ticker keeps ticking), and what cancellati
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 import time
@@ -295,6 +296,28 @@ def test_cancelled_queued_call_never_runs(base, sim, dbname):
             assert await (await first).fetchone() == (ROWS,)
             cur = await conn.query("select count(*) from %s.t where v = -1" % dbname)
             assert await cur.fetchone() == (0,), "a cancelled queued insert ran anyway"
+    run(main())
+
+
+def test_abandoned_cursor_is_closed_on_the_lane(stream_base, sim, dbname):
+    # A cursor dropped without close() still holds the INSERT statement it bound with; closing
+    # that waits on the network, so it must run on the lane, not on the loop behind a stalled call.
+    async def main():
+        async with await aio.connect(stream_base) as conn:
+            await conn.execute("create database %s" % dbname)
+            await conn.execute("create table %s.t (ts timestamp, v int)" % dbname)
+            cur = conn.cursor()
+            await cur.executemany("insert into %s.t values (?, ?)" % dbname, [(1700000000000, 1)])
+            sim.fault(seconds=1.0, **STALL[scheme_of(stream_base)])
+            first = asyncio.ensure_future(conn.query("select count(*) from %s.t" % dbname))
+            await asyncio.sleep(0.2)
+            t0 = time.monotonic()
+            del cur
+            gc.collect()
+            await asyncio.sleep(0.05)
+            assert time.monotonic() - t0 < 0.5, "the loop waited for the abandoned cursor's close"
+            assert not first.done()
+            assert await (await first).fetchone() == (1,)
     run(main())
 
 

@@ -153,6 +153,11 @@ class AsyncCursor:
 
     # --- closing -------------------------------------------------------------------------------------
 
+    def __del__(self) -> None:
+        sync = getattr(self, "_sync", None)
+        if sync is not None and not sync.closed:
+            self._conn._lane.release(sync.close)
+
     async def close(self) -> None:
         """Releases the result set; later use raises InterfaceError. Idempotent."""
         if self._sync.closed:

@@ -61,7 +61,16 @@ class Lane:
                 self._submit_quietly(on_cancel, future)
             raise
 
-    def _submit_quietly(self, fn: Callable[[Any], Any], future: "concurrent.futures.Future[Any]") -> None:
+    def release(self, close: Callable[[], Any]) -> None:
+        """For a wrapper's ``__del__``: runs ``close`` (the wrapped sync handle's, which may wait
+        on the network, e.g. to close prepared statements) on the lane rather than on whatever
+        thread dropped the last reference, usually the event loop's. Never raises."""
+        try:
+            self._submit_quietly(lambda _f: close(), None)
+        except Exception:
+            pass
+
+    def _submit_quietly(self, fn: Callable[[Any], Any], future: Optional["concurrent.futures.Future[Any]"]) -> None:
         def guarded() -> None:
             try:
                 fn(future)

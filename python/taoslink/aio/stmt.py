@@ -64,6 +64,11 @@ class AsyncStatement:
         """A cursor on the result set of an executed query statement."""
         return AsyncCursor(self._conn, await self._run(self._sync.result))
 
+    def __del__(self) -> None:
+        sync = getattr(self, "_sync", None)
+        if sync is not None and not sync.closed:
+            self._conn._lane.release(sync.close)
+
     async def close(self) -> None:
         if self._sync.closed:
             return
