@@ -84,8 +84,7 @@ py-test: build install-py $(STAMPS)/venv-taospy
 conformance: build $(STAMPS)/venv-taospy
 	cd $(ROOT) && TAOSLINK_FAKE_TAOSC_DIR=$(BUILD)/tests/fake_taosc $(VENV_TAOSPY)/bin/python -m pytest -q -rs tests/sim_conformance
 
-# asan-test is not in yet: its Python run has not been through CI (tests/sanitizers/README.md).
-test: cpp-test plugin-sdk-test py-test conformance bench-smoke fuzz-smoke tsan-test
+test: cpp-test plugin-sdk-test py-test conformance bench-smoke fuzz-smoke tsan-test asan-test
 	@echo "== all test suites passed"
 
 # --- fuzzing and sanitizers (tests/fuzz/README.md) ------------------------------------------------
@@ -132,7 +131,9 @@ fuzz: fuzz-build
 # install layout) through a PYTHONPATH directory of links to python/, with .venv's python (which has
 # the test dependencies) and GCC's libasan preloaded, since python itself is not instrumented; libstdc++
 # is preloaded too, or ASan finds no real __cxa_throw to intercept and stops at the first C++ throw.
-asan-test: $(STAMPS)/venv
+# TAOSLINK_SANITIZER_PRELOAD tells the tests which preload to keep or drop in the interpreters they
+# start (tests/python/child_env.py).
+asan-test: $(STAMPS)/venv $(STAMPS)/venv-taospy
 	cmake -S $(ROOT) -B $(ASAN_BUILD) -G Ninja -DTAOSLINK_BUILD_TESTS=ON -DTAOSLINK_BUILD_PYTHON=ON \
 	  -DPython_EXECUTABLE=$(PY) -DTAOSLINK_SANITIZE=address,undefined
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
@@ -140,7 +141,9 @@ asan-test: $(STAMPS)/venv
 	rm -rf $(ASAN_BUILD)/pypath && mkdir -p $(ASAN_BUILD)/pypath/taoslink
 	ln -s $(ROOT)/python/taoslink/* $$(find $(ASAN_BUILD) -maxdepth 2 -name "_taoslink*.so") $(ASAN_BUILD)/pypath/taoslink/
 	ln -s $(ROOT)/python/taos $(ROOT)/python/taosrest $(ROOT)/python/taosws $(ASAN_BUILD)/pypath/
-	cd $(ROOT) && $(ASAN_ENV) LD_PRELOAD="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libstdc++.so)" PYTHONPATH=$(ASAN_BUILD)/pypath \
+	preload="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libstdc++.so)"
+	for lib in $$preload; do [ -f "$$lib" ] || { echo "asan-test: $(CXX) has no $$lib (GCC's libasan, libstdc++)"; exit 1; }; done
+	cd $(ROOT) && $(ASAN_ENV) LD_PRELOAD="$$preload" TAOSLINK_SANITIZER_PRELOAD="$$preload" PYTHONPATH=$(ASAN_BUILD)/pypath \
 	  TAOSLINK_FAKE_TAOSC_DIR=$(ASAN_BUILD)/tests/fake_taosc $(PY) -m pytest -q -rs -p no:cacheprovider tests/python tests/sim
 
 # The threaded C++ tests under ThreadSanitizer.

@@ -24,6 +24,8 @@ from typing import Iterator
 
 import pytest
 
+from child_env import child_env
+
 ROOT = Path(__file__).resolve().parents[2]
 SIM = ROOT / "tests" / "sim" / "run_sim.py"
 REAL_URL = os.environ.get("TAOSLINK_TEST_REST_URL", "").strip()
@@ -64,7 +66,7 @@ def _start_sim() -> "tuple[subprocess.Popen, int, Path]":
     log = Path(os.environ.get("PYTEST_SIM_LOG", "/tmp/taoslink-pytest-sim-%d.log" % os.getpid()))
     err = open(log, "wb")
     proc = subprocess.Popen([sys.executable, str(SIM), "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=err, cwd=str(ROOT))
+                            stderr=err, cwd=str(ROOT), env=child_env(instrumented=False))
     line: list = []
 
     def read_first() -> None:

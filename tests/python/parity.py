@@ -9,9 +9,12 @@ import contextlib
 import os
 import pickle
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Dict, Iterator, Sequence
+from typing import Any, Dict, Iterator, Optional, Sequence
+
+from child_env import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The interpreter with the official taospy and taos-ws-py (.venv-taospy).
@@ -50,19 +53,23 @@ TAOSWS_NORM = textwrap.dedent(r"""
 """)
 
 
-def script_env(**extra: str) -> Dict[str, str]:
-    """The environment for a script: ours, plus ``extra``, without PYTHONPATH (each interpreter
-    imports its own packages)."""
+def script_env(python: str, instrumented: Optional[bool] = None, **extra: str) -> Dict[str, str]:
+    """The environment for a script run by ``python``: ours, plus ``extra``; PYTHONPATH only for
+    our own interpreter (each imports its own packages). ``instrumented`` (default: ``python`` is
+    ours) says whether it loads the sanitizer build (child_env)."""
     env = dict(os.environ, **extra)
-    env.pop("PYTHONPATH", None)
-    return env
+    if python != sys.executable:
+        env.pop("PYTHONPATH", None)
+    return child_env(env, instrumented=python == sys.executable if instrumented is None else instrumented)
 
 
-def run_script(python: str, script: str, args: Sequence[Any], timeout: float = 120, **env: str) -> Any:
-    """Runs ``python -c script args...`` (in /, with script_env(**env)) and returns what the
-    script pickled to its stdout; a failing script fails the test with the end of its stderr."""
+def run_script(python: str, script: str, args: Sequence[Any], timeout: float = 120,
+               instrumented: Optional[bool] = None, **env: str) -> Any:
+    """Runs ``python -c script args...`` (in /, with script_env(python, instrumented, **env)) and
+    returns what the script pickled to its stdout; a failing script fails the test with the end of
+    its stderr."""
     proc = subprocess.run([python, "-c", script] + [str(a) for a in args], capture_output=True,
-                          env=script_env(**env), timeout=timeout, cwd="/")
+                          env=script_env(python, instrumented, **env), timeout=timeout, cwd="/")
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-3000:]
     return pickle.loads(proc.stdout)
 

@@ -19,6 +19,7 @@ pa = pytest.importorskip("pyarrow")
 import taoslink  # noqa: E402
 
 from alltypes import COLUMNS, TYPE_CODES, create_all_types  # noqa: E402
+from child_env import child_env, release_freed_memory  # noqa: E402
 
 UTC = dt.timezone.utc
 PER_SECOND = {"ms": 1000, "us": 1000_000, "ns": 1000_000_000}
@@ -268,6 +269,7 @@ def test_no_result_set_is_an_error(cur, dbname):
 
 
 def _rss_kib():
+    release_freed_memory()
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
@@ -323,7 +325,8 @@ for method in ("fetch_arrow", "fetch_df", "fetchnumpy", "fetch_record_batches"):
 @pytest.mark.parametrize("blocked", [("pyarrow",), ("pandas",), ("numpy", "pandas", "pyarrow")])
 def test_import_without_optional_packages(server, blocked):
     code = "BLOCKED = %r\n" % (set(blocked),) + BLOCKED_IMPORT
-    out = subprocess.run([sys.executable, "-c", code, server.url], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code, server.url], capture_output=True, text=True, timeout=60,
+                         env=child_env())
     assert out.returncode == 0, out.stderr
     lines = dict(line.split(" ", 1) for line in out.stdout.strip().splitlines())
     need = {"fetch_arrow": "pyarrow", "fetch_record_batches": "pyarrow", "fetch_df": "pandas",

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from child_env import child_env
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
 IMPORTS_TAOS = re.compile(r"^\s*(import taos\b|from taos\b)", re.MULTILINE)
@@ -73,7 +75,7 @@ def test_example_runs(path: Path, server, request):
             if os.environ.get("TAOSLINK_TEST_TAOS_URL"):
                 env["TAOSLINK_TAOS_DSN"] = os.environ["TAOSLINK_TEST_TAOS_URL"]
     before = databases_and_topics(server.url)
-    proc = subprocess.run([sys.executable, str(path)], cwd=str(ROOT), env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, str(path)], cwd=str(ROOT), env=child_env(env), capture_output=True,
                           text=True, timeout=300)
     report = "exit %d\n--- stdout\n%s\n--- stderr\n%s" % (proc.returncode, proc.stdout[-4000:], proc.stderr[-4000:])
     assert proc.returncode == 0, report

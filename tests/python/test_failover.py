@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import taoslink
+from child_env import child_env
 
 SIM = Path(__file__).resolve().parents[2] / "tests" / "sim" / "run_sim.py"
 
@@ -142,7 +143,8 @@ class SimProcess:
         deadline = time.monotonic() + 20
         while True:         # the port may linger briefly after the previous process
             self.proc = subprocess.Popen([sys.executable, str(SIM), "--port", str(self.port)],
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         env=child_env(instrumented=False))
             line = self.proc.stdout.readline().decode()
             if re.search(r"listening on .*:%d" % self.port, line):
                 threading.Thread(target=lambda p=self.proc: [None for _ in p.stdout], daemon=True).start()

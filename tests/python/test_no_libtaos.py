@@ -12,6 +12,8 @@ import sys
 import textwrap
 import urllib.parse
 
+from child_env import child_env
+
 CHILD = textwrap.dedent(r"""
     import json, sys
     import taoslink
@@ -53,7 +55,7 @@ def test_taos_fails_clearly_while_http_and_ws_work(server):
     ws_url = urllib.parse.urlunsplit(({"http": "ws", "https": "wss"}[parts.scheme], parts.netloc, "", "", ""))
     env = {k: v for k, v in os.environ.items()
            if k not in ("LD_LIBRARY_PATH", "LD_PRELOAD", "TAOSLINK_PLUGIN_PATH", "TAOSLINK_LIBTAOS")}
-    proc = subprocess.run([sys.executable, "-c", CHILD, server.url, ws_url], env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", CHILD, server.url, ws_url], env=child_env(env), capture_output=True,
                           text=True, timeout=60, cwd="/")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])

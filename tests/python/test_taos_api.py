@@ -18,6 +18,7 @@ import pytest
 
 import taos
 from alltypes import COLUMNS, ROWS, TYPE_CODES, create_all_types, expected_taoslink
+from child_env import child_env
 
 
 def _taos_value(v):
@@ -101,7 +102,7 @@ def test_import_works_without_libtaos_and_connect_says_why(tmp_path):
             print("InterfaceError", e.errno & 0xFFFF, e.msg)
     """)
     env = dict(os.environ, TAOSLINK_LIBTAOS=str(tmp_path / "no-such-libtaos.so"), LD_LIBRARY_PATH=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=child_env(env), timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("InterfaceError"), proc.stdout + proc.stderr
     assert "libtaos" in proc.stdout
@@ -309,7 +310,7 @@ def test_naive_local_datetimes_follow_dst(taos_args, native_lib, dbname, taos_co
     env = dict(os.environ, TZ="America/New_York")
     proc = subprocess.run([sys.executable, "-c", script, taos_args["host"], str(taos_args["port"]),
                            taos_args["user"], taos_args["password"], dbname],
-                          capture_output=True, text=True, env=env, timeout=60)
+                          capture_output=True, text=True, env=child_env(env), timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "['2024-01-15T07:00:00', '2024-07-15T08:00:00']"
 

@@ -98,7 +98,7 @@ def _first_difference(ours, theirs, path="") -> str:
 
 def _run(python: str, args: dict, db: str, fake_dir: Path, tag: str) -> dict:
     return run_script(python, SCRIPT, [args["host"], args["port"], args["user"], args["password"], db, tag],
-                      timeout=180, TZ="UTC", LD_LIBRARY_PATH=str(fake_dir))
+                      timeout=180, instrumented=True, TZ="UTC", LD_LIBRARY_PATH=str(fake_dir))  # the fake libtaos
 
 
 def test_same_results_as_taospy_native(server, conn, dbname, taos_args, native_lib):

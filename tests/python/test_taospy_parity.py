@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from alltypes import create_all_types
-from parity import TAOSPY_NORM, TAOSPY_PYTHON, precision_databases, run_script
+from parity import TAOSPY_NORM, TAOSPY_PYTHON, precision_databases, run_script, script_env
 
 SCRIPT = TAOSPY_NORM + textwrap.dedent(r"""
     import datetime, pickle, sys
@@ -77,7 +77,8 @@ def test_same_results_as_taospy(server, conn, dbname):
     if not os.path.exists(TAOSPY_PYTHON):
         pytest.skip("official taospy not installed: python3 -m venv .venv-taospy && "
                     ".venv-taospy/bin/pip install taospy (or set TAOSLINK_TAOSPY_PYTHON)")
-    check = subprocess.run([TAOSPY_PYTHON, "-c", "import taosrest, requests"], capture_output=True)
+    check = subprocess.run([TAOSPY_PYTHON, "-c", "import taosrest, requests"], capture_output=True,
+                           env=script_env(TAOSPY_PYTHON))
     if check.returncode != 0:
         pytest.skip("%s has no taospy" % TAOSPY_PYTHON)
     create_all_types(conn.cursor(), dbname)

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 import taosws
-from parity import TAOSPY_PYTHON, TAOSWS_NORM, run_script
+from parity import TAOSPY_PYTHON, TAOSWS_NORM, run_script, script_env
 
 
 @pytest.fixture
@@ -252,7 +252,8 @@ def _fixture(conn, db: str) -> None:
 def test_same_results_as_taos_ws_py(server, dbname):
     if not os.path.exists(TAOSPY_PYTHON):
         pytest.skip("official taos-ws-py not installed: make .venv-taospy (or set TAOSLINK_TAOSPY_PYTHON)")
-    if subprocess.run([TAOSPY_PYTHON, "-c", "import taosws"], capture_output=True).returncode != 0:
+    if subprocess.run([TAOSPY_PYTHON, "-c", "import taosws"], capture_output=True,
+                      env=script_env(TAOSPY_PYTHON)).returncode != 0:
         pytest.skip("%s has no taos-ws-py" % TAOSPY_PYTHON)
     url = "ws://%s:%s@%s:%d" % (server.user, server.password, server.host, server.port)
     results = []

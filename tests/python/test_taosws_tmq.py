@@ -212,12 +212,12 @@ PARITY = TAOSWS_NORM + textwrap.dedent(r"""
 def test_same_results_as_taos_ws_py(server, topics):
     if not os.path.exists(TAOSPY_PYTHON):
         pytest.skip("official taos-ws-py not installed: make .venv-taospy (or set TAOSLINK_TAOSPY_PYTHON)")
-    env = script_env()
     procs = []
     for python, name in ((sys.executable, "ours"), (TAOSPY_PYTHON, "theirs")):
         args = [python, "-c", PARITY, server.host, str(server.port), server.user, server.password, topics.db,
                 "g%s_%s" % (name, uuid.uuid4().hex[:8])]
-        procs.append(subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd="/"))
+        procs.append(subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=script_env(python),
+                                      cwd="/"))
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import taoslink
+from child_env import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SIM = ROOT / "tests" / "sim" / "run_sim.py"
@@ -40,7 +41,7 @@ def certs(tmp_path_factory):
 
 def _start(cert: str, key: str):
     proc = subprocess.Popen([sys.executable, str(SIM), "--port", "0", "--tls-cert", cert, "--tls-key", key],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(instrumented=False))
     line = proc.stdout.readline().decode()
     m = re.search(r"listening on [0-9.]+:(\d+) \(tls\)", line)
     if not m:
@@ -158,7 +159,7 @@ def test_taosrest_https_uses_the_system_store(certs, tls_port, other_port, which
     if ca:
         env["SSL_CERT_FILE"] = certs[ca]
     port = tls_port if which == "tls" else other_port
-    out = subprocess.run([sys.executable, "-c", _TAOSREST, str(port)], env=env,
+    out = subprocess.run([sys.executable, "-c", _TAOSREST, str(port)], env=child_env(env),
                          capture_output=True, text=True, timeout=30)
     assert out.stdout.strip().startswith(expect), out.stdout + out.stderr
     if expect == "error":

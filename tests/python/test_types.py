@@ -16,6 +16,7 @@ import pytest
 import taoslink
 import taosrest
 from alltypes import COLUMNS, JSON_TAG, TYPE_CODES, ROWS, create_all_types, expected_taoslink, to_taosrest
+from child_env import child_env
 
 UTC = dt.timezone.utc
 
@@ -160,7 +161,7 @@ def test_local_time_is_dst_correct(server, all_types_db):
     """)
     env = dict(os.environ, TZ="America/New_York")
     out = subprocess.run([sys.executable, "-c", code, server.base, server.user, server.password, all_types_db],
-                         env=env, capture_output=True, text=True, timeout=60)
+                         env=child_env(env), capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['2023-07-01T08:00:00', '2023-11-14T17:13:20']"
 
