@@ -4,9 +4,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -28,6 +30,7 @@
 #include "taoslink/error.hpp"
 #include "taoslink/version.hpp"
 #include "tls.hpp"  // plugins/common: the TLS client context both plugins use
+#include "ws_frame.hpp"
 
 namespace taoslink::ws {
 
@@ -137,6 +140,9 @@ WsClient::WsClient(const WsClientConfig& config, const Endpoint& endpoint)
     socket_->setReceiveTimeout(rw);
     socket_->setSendTimeout(rw);
     socket_->setNoDelay(true);
+    plain_ = !config.tls;
+    fd_ = socket_->impl()->sockfd();
+    mask_state_ = random_seed();
     wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (wake_fd_ < 0) throw ConnectionError(code::IoError, "eventfd failed");
     thread_ = std::thread([this] { run(); });
@@ -176,13 +182,34 @@ Frame WsClient::call(std::string payload, bool binary, std::uint64_t req_id, con
     }
     pending_.emplace(req_id, p);
     if (options.legacy_result_id) legacy_[options.legacy_result_id] = req_id;
-    enqueue(std::move(payload), binary ? WebSocket::FRAME_BINARY : WebSocket::FRAME_TEXT);
-    wake();
+    last_call_ = std::chrono::steady_clock::now();
+    const int flags = binary ? WebSocket::FRAME_BINARY : WebSocket::FRAME_TEXT;
+    if (plain_) {
+        // Registered first, so a reply that beats us back to the lock still finds its waiter. A
+        // failed write fails every waiter, this one included.
+        lock.unlock();
+        send_direct(std::move(payload), flags);
+        lock.lock();
+    } else {
+        enqueue(std::move(payload), flags);
+        wake();
+    }
     const auto timeout = options.timeout.count() > 0 ? options.timeout : read_timeout_;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!p->done) {
+        if (may_lead(deadline)) {
+            reading_ = caller_reading_ = true;
+            lock.unlock();
+            lead(*p, deadline);
+            lock.lock();
+            reading_ = caller_reading_ = false;
+            caller_left_.notify_all();
+            pass_reading_on();
+            continue;
+        }
         if (p->cv.wait_until(lock, deadline) == std::cv_status::timeout && !p->done) {
             pending_.erase(req_id);
+            pass_reading_on();  // we may have been the one told to read next
             if (options.legacy_result_id) legacy_.erase(options.legacy_result_id);
             abandoned_.insert(req_id);
             abandoned_order_.push_back(req_id);
@@ -200,10 +227,125 @@ Frame WsClient::call(std::string payload, bool binary, std::uint64_t req_id, con
 }
 
 void WsClient::send(std::string payload, bool binary) {
+    const int flags = binary ? WebSocket::FRAME_BINARY : WebSocket::FRAME_TEXT;
+    {
+        std::lock_guard lock(mu_);
+        if (dead_) std::rethrow_exception(dead_);
+        if (!plain_) {
+            enqueue(std::move(payload), flags);
+            wake();
+            return;
+        }
+    }
+    if (!send_direct(std::move(payload), flags)) {
+        std::lock_guard lock(mu_);
+        std::rethrow_exception(dead_);
+    }
+}
+
+// Every frame the I/O thread writes: queued requests (TLS), pongs, pings, the close frame; and,
+// through send_direct, callers' requests on a plain socket. Poco exceptions on failure.
+void WsClient::write_frame(std::string& payload, int flags) {
+    if (!plain_) {
+        socket_->sendFrame(payload.data(), static_cast<int>(payload.size()), flags);
+        return;
+    }
+    std::lock_guard lock(write_mu_);
+    if (fd_closed_) throw Poco::IOException("the socket is closed");
+    // splitmix64: a fresh mask per frame; it only has to be unpredictable to proxies, not secret.
+    std::uint64_t z = (mask_state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    const auto key = static_cast<std::uint32_t>(z ^ (z >> 31));
+    const int err = send_client_frame(fd_, flags, reinterpret_cast<std::uint8_t*>(payload.data()), payload.size(), key);
+    if (err == EAGAIN || err == EWOULDBLOCK) throw Poco::TimeoutException("sending a frame timed out");
+    if (err) throw Poco::IOException(std::string("send failed: ") + std::strerror(err));
+}
+
+bool WsClient::send_direct(std::string payload, int flags) {
+    try {
+        write_frame(payload, flags);
+        return true;
+    } catch (const Poco::Exception& e) {
+        // A frame cut short leaves the stream unusable: the link is broken for every caller.
+        break_link(link_error(label_, e));
+        return false;
+    }
+}
+
+void WsClient::break_link(std::exception_ptr error) noexcept {
+    fail_all(std::move(error));
+    std::lock_guard lock(write_mu_);
+    if (!fd_closed_) ::shutdown(fd_, SHUT_RDWR);  // wakes the background thread, which then ends
+}
+
+// mu_ held. A caller reads the socket itself when it is plain, nobody else reads it, its time is
+// not up, and no frame handler expects every frame on the background thread.
+bool WsClient::may_lead(std::chrono::steady_clock::time_point deadline) const {
+    return plain_ && !reading_ && !dead_ && !has_handler_.load() && std::chrono::steady_clock::now() < deadline;
+}
+
+// Reads and routes frames until `mine` is answered, `deadline` passes or the link fails; the
+// caller holds the read role meanwhile. Link failures fail every waiter, as on the background
+// thread.
+void WsClient::lead(const Pending& mine, std::chrono::steady_clock::time_point deadline) noexcept {
+    try {
+        for (;;) {
+            {
+                std::lock_guard lock(mu_);
+                if (mine.done || dead_) return;
+            }
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+            if (left <= 0) return;
+            pollfd pfd{fd_, POLLIN, 0};
+            const int r = ::poll(&pfd, 1, left > 60000 ? 60000 : static_cast<int>(left));
+            if (r < 0) {
+                if (errno == EINTR) continue;
+                throw Poco::IOException("poll failed");
+            }
+            if (r == 0) continue;
+            Frame frame;
+            const Received got = receive_message(frame);
+            if (got == Received::Control) continue;
+            if (got == Received::Closed) {
+                break_link(std::make_exception_ptr(
+                    ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: taosAdapter closed the WebSocket")));
+                return;
+            }
+            dispatch(frame);
+        }
+    } catch (const Poco::Exception& e) {
+        break_link(link_error(label_, e));
+    } catch (const std::exception& e) {
+        break_link(std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + e.what())));
+    } catch (...) {
+        break_link(std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken")));
+    }
+}
+
+// mu_ held. The read role is free: wake one waiting caller to take it (replies for the others may
+// be on their way, and the background thread waits for the callers to go quiet).
+void WsClient::pass_reading_on() {
+    if (reading_ || pending_.empty()) return;
+    pending_.begin()->second->cv.notify_all();
+}
+
+// Background thread, plain sockets: whether it reads now. It does when no caller is reading and
+// none called for kIdleBeforeBackground; otherwise `timeout_ms` is cut to when to look again.
+bool WsClient::background_may_read(int& timeout_ms) {
     std::lock_guard lock(mu_);
-    if (dead_) std::rethrow_exception(dead_);
-    enqueue(std::move(payload), binary ? WebSocket::FRAME_BINARY : WebSocket::FRAME_TEXT);
-    wake();
+    if (reading_) {
+        timeout_ms = timeout_ms < 0 ? static_cast<int>(kIdleBeforeBackground.count()) : std::min<int>(timeout_ms, static_cast<int>(kIdleBeforeBackground.count()));
+        return false;
+    }
+    const auto quiet = std::chrono::steady_clock::now() - last_call_;
+    if (!has_handler_.load() && quiet < kIdleBeforeBackground) {
+        const int left = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(kIdleBeforeBackground - quiet).count());
+        timeout_ms = timeout_ms < 0 ? left : std::min(timeout_ms, left);
+        return false;
+    }
+    reading_ = true;
+    return true;
 }
 
 void WsClient::set_frame_handler(FrameHandler handler) {
@@ -325,7 +467,7 @@ void WsClient::flush_queue() {
             // Poco's frame API takes an int; the request cannot be sent at all.
             throw Poco::IOException("a request of " + std::to_string(out.payload.size()) + " bytes is too large");
         }
-        socket_->sendFrame(out.payload.data(), static_cast<int>(out.payload.size()), out.flags);
+        write_frame(out.payload, out.flags);
     }
 }
 
@@ -341,14 +483,18 @@ WsClient::Received WsClient::receive_message(Frame& out) {
         const int n = socket_->receiveFrame(*buf, flags);
         const int op = flags & WebSocket::FRAME_OP_BITMASK;
         if (n == 0 && flags == 0) return Received::Closed;
-        if (op == WebSocket::FRAME_OP_PING) socket_->sendFrame(buf->begin(), n, kPong);
+        if (op == WebSocket::FRAME_OP_PING) {
+            std::string pong(buf->begin(), static_cast<std::size_t>(n));
+            write_frame(pong, kPong);
+        }
         if (op == WebSocket::FRAME_OP_PING || op == WebSocket::FRAME_OP_PONG) {
             if (message) continue;  // in the middle of a fragmented message: read on
             return Received::Control;
         }
         if (op == WebSocket::FRAME_OP_CLOSE) {
             try {
-                socket_->sendFrame(buf->begin(), n, kClose);
+                std::string echo(buf->begin(), static_cast<std::size_t>(n));
+                write_frame(echo, kClose);
             } catch (...) {
             }
             return Received::Closed;
@@ -386,36 +532,44 @@ void WsClient::loop() {
         flush_queue();
         if (stop_.load()) return;
         if (pinging && clock::now() >= next_ping) {
-            socket_->sendFrame("TAOS", 4, kPing);
+            std::string ping("TAOS");
+            write_frame(ping, kPing);
             next_ping = clock::now() + ping_interval_;
         }
-        if (socket_->available() <= 0) {
-            int timeout_ms = -1;
-            if (pinging) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - clock::now()).count();
-                timeout_ms = left < 0 ? 0 : static_cast<int>(left + 1);
-            }
-            pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+        int timeout_ms = -1;
+        if (pinging) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - clock::now()).count();
+            timeout_ms = left < 0 ? 0 : static_cast<int>(left + 1);
+        }
+        // Plain: read only while the callers are quiet (a negative fd is ignored by poll). TLS:
+        // always, and look first at what the SSL object already decrypted (poll cannot see it).
+        const bool reads = plain_ ? background_may_read(timeout_ms) : true;
+        bool readable = !plain_ && socket_->available() > 0;
+        if (!readable) {
+            pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {reads ? fd : -1, POLLIN, 0}};
             const int r = ::poll(fds, 2, timeout_ms);
-            if (r < 0) {
-                if (errno == EINTR) continue;
-                throw Poco::IOException("poll failed");
-            }
-            if (fds[1].revents & POLLIN) {
+            if (r < 0 && errno != EINTR) throw Poco::IOException("poll failed");
+            if (r > 0 && (fds[0].revents & POLLIN)) {
                 std::uint64_t v;
                 [[maybe_unused]] const auto n = ::read(wake_fd_, &v, sizeof v);
             }
-            if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            readable = r > 0 && reads && (fds[1].revents & (POLLIN | POLLHUP | POLLERR));
         }
-        Frame frame;
-        const Received got = receive_message(frame);
-        if (got == Received::Control) continue;
-        if (got == Received::Closed) {
-            fail_all(std::make_exception_ptr(ConnectionError(
-                code::BrokenLink, "Connection to " + label_ + " broken: taosAdapter closed the WebSocket")));
-            return;
+        if (readable) {
+            Frame frame;
+            const Received got = receive_message(frame);
+            if (got == Received::Closed) {
+                fail_all(std::make_exception_ptr(ConnectionError(
+                    code::BrokenLink, "Connection to " + label_ + " broken: taosAdapter closed the WebSocket")));
+                return;
+            }
+            if (got == Received::Data) dispatch(frame);
         }
-        dispatch(frame);
+        if (plain_ && reads) {
+            std::lock_guard lock(mu_);
+            reading_ = false;
+            pass_reading_on();
+        }
     }
 }
 
@@ -435,9 +589,16 @@ void WsClient::run() noexcept {
         fail_all(std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken")));
     }
     if (stop_.load()) {
-        try {
-            socket_->shutdown();
-        } catch (...) {
+        // Callers still waiting learn that the client was closed, not that the link broke.
+        fail_all(std::make_exception_ptr(ConnectionError(code::ConnectionClosed, "the connection to " + label_ + " is closed")));
+        if (plain_) {
+            std::lock_guard lock(write_mu_);
+            ::shutdown(fd_, SHUT_RDWR);  // wakes a caller reading the socket
+        } else {
+            try {
+                socket_->shutdown();
+            } catch (...) {
+            }
         }
     }
     fail_all(std::make_exception_ptr(ConnectionError(code::ConnectionClosed, "the connection to " + label_ + " is closed")));
@@ -446,11 +607,18 @@ void WsClient::run() noexcept {
 void WsClient::close() noexcept {
     std::lock_guard guard(close_mu_);
     if (!thread_.joinable()) return;
+    bool was_alive;
     {
-        // A polite close frame goes out (from the I/O thread, which owns the socket) before the
-        // thread stops.
         std::lock_guard lock(mu_);
-        if (!dead_) {
+        was_alive = !dead_;
+    }
+    // Waiting calls fail as closed now, before a caller reading the socket can see the server
+    // answer the close frame and call it a broken link.
+    fail_all(std::make_exception_ptr(ConnectionError(code::ConnectionClosed, "the connection to " + label_ + " is closed")));
+    {
+        // A polite close frame goes out (from the background thread) before the thread stops.
+        std::lock_guard lock(mu_);
+        if (was_alive) {
             try {
                 enqueue(std::string("\x03\xe8", 2), kClose);
             } catch (...) {
@@ -464,6 +632,14 @@ void WsClient::close() noexcept {
         return;
     }
     thread_.join();
+    {
+        std::unique_lock lock(mu_);
+        caller_left_.wait(lock, [this] { return !caller_reading_; });
+    }
+    {
+        std::lock_guard lock(write_mu_);
+        fd_closed_ = true;  // a caller still writing must not touch a closed (or reused) descriptor
+    }
     try {
         socket_->close();
     } catch (...) {

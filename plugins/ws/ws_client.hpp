@@ -57,11 +57,18 @@ struct CallOptions {
     std::chrono::microseconds timeout{0};
 };
 
-/// A WebSocket client for taosAdapter. One background thread owns the socket: it writes queued
-/// frames, reads and reassembles messages, answers pings, sends a ping every `ping_interval`,
-/// and hands each reply to the request waiting for it, matched by req_id (JSON replies and
-/// new-format binary replies) or by result id (legacy fetch_block replies), in whatever order
-/// they arrive. Thread-safe: any number of threads may call at once.
+/// A WebSocket client for taosAdapter. Whoever reads the socket reassembles messages, answers
+/// pings and hands each reply to the request waiting for it, matched by req_id (JSON replies and
+/// new-format binary replies) or by result id (legacy fetch_block replies), in whatever order they
+/// arrive; a background thread sends a ping every `ping_interval`.
+///
+/// On a plain socket the calling thread writes its own request (one frame at a time, under a
+/// lock) and, when no other thread is reading, reads the socket itself until its reply is in,
+/// routing other callers' replies on the way; then it passes the reading on to another waiting
+/// caller. The background thread reads only when no call was made for `kIdleBeforeBackground`
+/// (pings, a server close, late replies). So a request costs no thread hand-off. Over TLS, where
+/// one SSL object must not be used by two threads at once, the background thread does all the
+/// reading and writing. Thread-safe: any number of threads may call at once.
 ///
 /// Failures: a call waits at most its timeout (TimeoutError, code RpcTimeout); when the server
 /// closes the socket or the link breaks, every waiting call fails at once with ConnectionError
@@ -70,6 +77,9 @@ struct CallOptions {
 /// ProtocolError. After close(), calls fail with ConnectionError(ConnectionClosed).
 class WsClient {
 public:
+    /// Plain sockets: how long after the last call the background thread takes over the reading.
+    static constexpr std::chrono::milliseconds kIdleBeforeBackground{50};
+
     /// Called on the reader thread with every text and binary message before it is routed; return
     /// true to consume it. Must not block or call back into the client's waiting calls.
     using FrameHandler = std::function<bool(const Frame&)>;
@@ -129,12 +139,26 @@ private:
     void fail_all(std::exception_ptr error);
     void wake() noexcept;
     void enqueue(std::string payload, int flags);
+    void write_frame(std::string& payload, int flags);
+    bool send_direct(std::string payload, int flags);
+    bool may_lead(std::chrono::steady_clock::time_point deadline) const;
+    void lead(const Pending& mine, std::chrono::steady_clock::time_point deadline) noexcept;
+    void pass_reading_on();
+    void break_link(std::exception_ptr error) noexcept;
+    bool background_may_read(int& timeout_ms);
 
     std::string label_;
     std::chrono::microseconds read_timeout_;
     std::chrono::microseconds ping_interval_;
     std::unique_ptr<Poco::Net::WebSocket> socket_;
     int wake_fd_ = -1;
+    bool plain_ = false;  // plain socket: callers write their own frames and may read (above)
+    int fd_ = -1;
+
+    // Serialises writes on a plain socket; guards fd_closed_ and mask_state_.
+    std::mutex write_mu_;
+    bool fd_closed_ = false;
+    std::uint64_t mask_state_ = 0;
 
     mutable std::mutex mu_;
     std::map<std::uint64_t, std::shared_ptr<Pending>> pending_;
@@ -143,6 +167,10 @@ private:
     std::deque<std::uint64_t> abandoned_order_;
     std::deque<Outgoing> queue_;
     std::exception_ptr dead_;  // why the client is dead, once it is
+    bool reading_ = false;         // a thread is reading the socket (plain sockets)
+    bool caller_reading_ = false;  // ... and it is a caller, not the background thread
+    std::chrono::steady_clock::time_point last_call_{};
+    std::condition_variable caller_left_;  // close() waits for a reading caller to leave the socket
     FrameHandler handler_;
     std::atomic<bool> has_handler_{false};
 
