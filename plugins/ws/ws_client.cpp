@@ -48,6 +48,26 @@ std::exception_ptr link_error(const std::string& label, const Poco::Exception& e
     return std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label + " broken: " + e.displayText()));
 }
 
+// Called inside a catch handler: whatever stopped a reader of the socket, as the error that
+// breaks the link for every waiting call.
+std::exception_ptr current_link_error(const std::string& label) {
+    try {
+        throw;
+    } catch (const Poco::Exception& e) {
+        return link_error(label, e);
+    } catch (const std::exception& e) {
+        return std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label + " broken: " + e.what()));
+    } catch (...) {
+        return std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label + " broken"));
+    }
+}
+
+// The server's close frame, as the error every waiting call gets.
+std::exception_ptr closed_by_server(const std::string& label) {
+    return std::make_exception_ptr(
+        ConnectionError(code::BrokenLink, "Connection to " + label + " broken: taosAdapter closed the WebSocket"));
+}
+
 constexpr int kFin = WebSocket::FRAME_FLAG_FIN;
 constexpr int kPing = kFin | static_cast<int>(WebSocket::FRAME_OP_PING);
 constexpr int kPong = kFin | static_cast<int>(WebSocket::FRAME_OP_PONG);
@@ -308,18 +328,13 @@ void WsClient::lead(const Pending& mine, std::chrono::steady_clock::time_point d
             const Received got = receive_message(frame);
             if (got == Received::Control) continue;
             if (got == Received::Closed) {
-                break_link(std::make_exception_ptr(
-                    ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: taosAdapter closed the WebSocket")));
+                break_link(closed_by_server(label_));
                 return;
             }
             dispatch(frame);
         }
-    } catch (const Poco::Exception& e) {
-        break_link(link_error(label_, e));
-    } catch (const std::exception& e) {
-        break_link(std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + e.what())));
     } catch (...) {
-        break_link(std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken")));
+        break_link(current_link_error(label_));
     }
 }
 
@@ -559,8 +574,7 @@ void WsClient::loop() {
             Frame frame;
             const Received got = receive_message(frame);
             if (got == Received::Closed) {
-                fail_all(std::make_exception_ptr(ConnectionError(
-                    code::BrokenLink, "Connection to " + label_ + " broken: taosAdapter closed the WebSocket")));
+                fail_all(closed_by_server(label_));
                 return;
             }
             if (got == Received::Data) dispatch(frame);
@@ -581,12 +595,8 @@ void WsClient::run() noexcept {
     pthread_sigmask(SIG_BLOCK, &block, nullptr);
     try {
         loop();
-    } catch (const Poco::Exception& e) {
-        fail_all(link_error(label_, e));
-    } catch (const std::exception& e) {
-        fail_all(std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken: " + e.what())));
     } catch (...) {
-        fail_all(std::make_exception_ptr(ConnectionError(code::BrokenLink, "Connection to " + label_ + " broken")));
+        fail_all(current_link_error(label_));
     }
     if (stop_.load()) {
         // Callers still waiting learn that the client was closed, not that the link broke.
