@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from taoslink import _taoslink
-from taoslink.rowbuf import fetch_rest
+from taoslink.rowbuf import fetch_rest, fetch_rest_dicts
 
 from . import _link
 from .error import NotSupportedError, OperationalError, ProgrammingError, from_native
@@ -106,14 +106,7 @@ class TaosResult(object):
         names = [f.name for f in self.fields]
         out = [dict(zip(names, row)) for row in self._take_buffered()]
         if self._native is not None and self._native.fields:
-            try:
-                rest = self._native.fetch_all_dicts(self._conv)
-            except _taoslink.NativeError as e:
-                raise _programming_error(e) from None
-            if out:
-                out.extend(rest)
-            else:
-                out = rest
+            out = fetch_rest_dicts(self._native, self._conv, out, _programming_error)
         self._row_count += len(out)
         return out
 

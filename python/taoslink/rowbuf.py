@@ -10,15 +10,27 @@ from typing import Any, Callable, List, Optional
 from . import _taoslink
 from .closing import ClosesOnExit
 
-__all__ = ["BufferedCursor", "fetch_rest"]
+__all__ = ["BufferedCursor", "fetch_rest", "fetch_rest_dicts"]
 
 
 def fetch_rest(result: "_taoslink.Result", converter: "_taoslink.Converter", buffered: List[Any],
                translate: Callable[[BaseException], BaseException]) -> List[Any]:
     """``buffered`` (a list of rows the caller owns) followed by every remaining row of ``result``;
     a ``NativeError`` is raised as ``translate(error)``."""
+    return _then_rest(result.fetch_all, converter, buffered, translate)
+
+
+def fetch_rest_dicts(result: "_taoslink.Result", converter: "_taoslink.Converter", buffered: List[Any],
+                     translate: Callable[[BaseException], BaseException]) -> List[Any]:
+    """``fetch_rest`` with rows as ``{column name: value}`` dicts built by the extension
+    (``Result.fetch_all_dicts``); ``buffered`` holds the caller's rows already made dicts."""
+    return _then_rest(result.fetch_all_dicts, converter, buffered, translate)
+
+
+def _then_rest(fetch: Callable[[Any], List[Any]], converter: "_taoslink.Converter", buffered: List[Any],
+               translate: Callable[[BaseException], BaseException]) -> List[Any]:
     try:
-        rest = result.fetch_all(converter)
+        rest = fetch(converter)
     except _taoslink.NativeError as e:
         raise translate(e) from None
     if buffered:

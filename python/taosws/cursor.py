@@ -22,7 +22,7 @@ import string
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from taoslink import _taoslink
-from taoslink.rowbuf import BufferedCursor, fetch_rest
+from taoslink.rowbuf import BufferedCursor, fetch_rest, fetch_rest_dicts
 
 from .errors import ConnectionError, FetchError, NotSupportedError, OperationalError, ProgrammingError, from_native
 
@@ -277,14 +277,7 @@ class Cursor(BufferedCursor):
         names = [f[0] for f in (self._fields or [])]
         out = [dict(zip(names, row)) for row in self._take_buffered(None)]
         if self._result is not None:
-            try:
-                rest = self._result.fetch_all_dicts(self._conn._converter)
-            except _taoslink.NativeError as e:
-                raise _fetch_error(e) from None
-            if out:
-                out.extend(rest)
-            else:
-                out = rest
+            out = fetch_rest_dicts(self._result, self._conn._converter, out, _fetch_error)
         elif self._fields is None:
             self._rows(0)  # raises: no execute yet
         self._row_count += len(out)
