@@ -79,6 +79,8 @@ class WsClient {
 public:
     /// Plain sockets: how long after the last call the background thread takes over the reading.
     static constexpr std::chrono::milliseconds kIdleBeforeBackground{50};
+    /// Plain sockets: how often the background thread looks again while a caller reads.
+    static constexpr std::chrono::milliseconds kRecheckWhileCallerReads{1000};
 
     /// Called on the reader thread with every text and binary message before it is routed; return
     /// true to consume it. Must not block or call back into the client's waiting calls.
@@ -106,6 +108,11 @@ public:
     /// Queues a message for which no reply is expected (free_result, stmt close). Throws
     /// ConnectionError when the client is dead.
     void send(std::string payload, bool binary);
+
+    /// An empty string with the capacity of the last large request frame sent on a plain socket,
+    /// for building the next one: back-to-back large binds then write into warm pages instead of
+    /// having the allocator unmap and fault in fresh ones for every frame.
+    std::string take_frame_buffer();
 
     /// Installs (or with nullptr removes) the frame handler.
     void set_frame_handler(FrameHandler handler);
@@ -159,6 +166,11 @@ private:
     std::mutex write_mu_;
     bool fd_closed_ = false;
     std::uint64_t mask_state_ = 0;
+
+    // A sent frame's buffer kept for take_frame_buffer() (64 KiB to 8 MiB of capacity).
+    void keep_frame_buffer(std::string&& sent) noexcept;
+    std::mutex spare_mu_;
+    std::string spare_;
 
     mutable std::mutex mu_;
     std::map<std::uint64_t, std::shared_ptr<Pending>> pending_;
