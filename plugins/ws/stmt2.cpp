@@ -64,7 +64,11 @@ void WsStmt2::prepare(std::string_view sql) {
 
 void WsStmt2::finish_table() {
     if (current_.columns.empty()) return;
-    Stmt2Table done = current_;
+    Stmt2Table done;
+    done.has_name = current_.has_name;
+    done.name = current_.name;
+    done.tags = current_.tags;
+    done.columns = std::move(current_.columns);
     current_.columns.clear();
     if (!pending_.empty()) {
         Stmt2Table& last = pending_.back();
@@ -141,18 +145,24 @@ std::int64_t WsStmt2::execute() {
     }
     // one bind frame per run of tables of the same shape (names, tag and column counts); all
     // encoded before anything is sent, so a bad column sends nothing
-    std::vector<std::string> payloads;
+    std::vector<std::string> frames;
     for (std::size_t i = 0; i < tables.size();) {
         std::size_t j = i + 1;
         while (j < tables.size() && same_shape(tables[i], tables[j])) ++j;
         const std::vector<Stmt2Table> run(std::make_move_iterator(tables.begin() + static_cast<std::ptrdiff_t>(i)),
                                           std::make_move_iterator(tables.begin() + static_cast<std::ptrdiff_t>(j)));
-        payloads.push_back(encode_stmt2_payload(run));
+        frames.push_back(encode_stmt2_bind_frame(id_, run, -1, session_->client().take_frame_buffer()));
         i = j;
     }
+    tables.clear();  // the frames hold the bytes now
     ensure_open();
-    for (const auto& payload : payloads) {
-        request_binary([&](std::uint64_t rid) { return stmt2_bind_frame(rid, id_, payload); }, "stmt2_bind");
+    for (auto& frame : frames) {
+        request_binary(
+            [&](std::uint64_t rid) {
+                set_request_id(frame, rid);
+                return std::move(frame);
+            },
+            "stmt2_bind");
     }
     return request("stmt2_exec").integer("affected", 0);
 }

@@ -32,4 +32,14 @@ std::string encode_stmt2_payload(const std::vector<Stmt2Table>& tables);
 std::string stmt2_bind_frame(std::uint64_t req_id, std::uint64_t stmt_id, const std::string& payload,
                              std::int32_t col_idx = -1);
 
+/// The same frame as stmt2_bind_frame(req_id 0, stmt_id, encode_stmt2_payload(tables), col_idx),
+/// written in one pass into one buffer (the payload is most of a bind's bytes); the caller sets
+/// the request id with set_request_id once it has one. `buffer` lends its capacity (see
+/// WsClient::take_frame_buffer). Throws as encode_stmt2_payload.
+std::string encode_stmt2_bind_frame(std::uint64_t stmt_id, const std::vector<Stmt2Table>& tables,
+                                    std::int32_t col_idx = -1, std::string buffer = {});
+
+/// Overwrites the req_id (the first u64) of a binary request frame.
+void set_request_id(std::string& frame, std::uint64_t req_id);
+
 }  // namespace taoslink::ws

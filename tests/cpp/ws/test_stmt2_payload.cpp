@@ -37,6 +37,7 @@ class Stmt2PayloadTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(var_columns_and_nulls);
     CPPUNIT_TEST(two_tables_and_query_shape);
     CPPUNIT_TEST(rejects_bad_input);
+    CPPUNIT_TEST(one_pass_frame_equals_payload_and_header);
     CPPUNIT_TEST(dsn_stmt_parameter);
     CPPUNIT_TEST_SUITE_END();
 
@@ -97,6 +98,32 @@ public:
         // per-table column lengths: 1 row = 4+4+4+1+1+4+8 = 26, 2 rows = 35
         CPPUNIT_ASSERT_EQUAL(std::string("1a000000" "23000000"), hex(p.substr(42, 8)));
         CPPUNIT_ASSERT_EQUAL(p.size(), std::size_t(42 + 8 + 26 + 35));
+    }
+
+    void one_pass_frame_equals_payload_and_header() {
+        // encode_stmt2_bind_frame writes header and payload in one buffer; byte for byte the
+        // same as the two-step frame, whatever the lent buffer held before.
+        Stmt2Table a, b;
+        a.has_name = b.has_name = true;
+        a.name = "d1";
+        b.name = "d2";
+        a.tags = b.tags = {fixed<std::int32_t>(TypeCode::Int, {7})};
+        a.columns = {fixed<std::int64_t>(TypeCode::Timestamp, {1, 2, 3}), var(TypeCode::VarChar, {"ab", "", "xyz"}),
+                     var(TypeCode::NChar, {"é", "q", "r"}, {0, 1, 0}), fixed<std::int32_t>(TypeCode::Int, {1, 2, 3}, {1, 1, 1})};
+        b.columns = {fixed<std::int64_t>(TypeCode::Timestamp, {4}), var(TypeCode::VarChar, {"z"}),
+                     var(TypeCode::NChar, {"w"}), fixed<std::int32_t>(TypeCode::Int, {9})};
+        const std::vector<Stmt2Table> tables{a, b};
+        const std::string expected = stmt2_bind_frame(0x1234, 77, encode_stmt2_payload(tables));
+        std::string lent(4096, 'x');
+        lent.resize(3);
+        std::string frame = encode_stmt2_bind_frame(77, tables, -1, std::move(lent));
+        set_request_id(frame, 0x1234);
+        CPPUNIT_ASSERT_EQUAL(hex(expected), hex(frame));
+        CPPUNIT_ASSERT_EQUAL(hex(expected), hex([&] {
+                                 std::string f = encode_stmt2_bind_frame(77, tables);
+                                 set_request_id(f, 0x1234);
+                                 return f;
+                             }()));
     }
 
     void rejects_bad_input() {
