@@ -13,15 +13,18 @@
 //   VARBINARY, GEOMETRY  bytes, bytearray or memoryview (GEOMETRY is WKB)
 //   BLOB
 //   DECIMAL, DECIMAL64   decimal.Decimal (finite) or int, sent as their decimal text
-// None is NULL. A 1-D buffer of numbers (a numpy array of a numeric dtype) is read directly,
-// without a Python object per element.
+// None is NULL. A 1-D buffer of numbers or fixed-width strings (a numpy array of a numeric, str_
+// or bytes_ dtype) is read directly, without a Python object per element: a contiguous array of
+// the column's own width is one memcpy. An object array is read as its objects.
 #include "stmt.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -99,7 +102,13 @@ bool int_range(TypeCode t, IntRange& r) {
 
 inline void put_int(BindColumn& c, std::size_t row, int size, std::uint64_t bits) {
     // Little-endian hosts only (x86-64, aarch64): the low `size` bytes are the value.
-    std::memcpy(c.data.data() + row * static_cast<std::size_t>(size), &bits, static_cast<std::size_t>(size));
+    std::uint8_t* p = c.data.data() + row * static_cast<std::size_t>(size);
+    switch (size) {  // fixed-size copies compile to single stores
+        case 1: { const auto v = static_cast<std::uint8_t>(bits); std::memcpy(p, &v, 1); break; }
+        case 2: { const auto v = static_cast<std::uint16_t>(bits); std::memcpy(p, &v, 2); break; }
+        case 4: { const auto v = static_cast<std::uint32_t>(bits); std::memcpy(p, &v, 4); break; }
+        default: std::memcpy(p, &bits, 8); break;
+    }
 }
 
 inline void put_real(BindColumn& c, std::size_t row, TypeCode t, double v) {
@@ -166,7 +175,7 @@ std::int64_t datetime_ticks(PyObject* dt, Precision precision) {
 
 // --- the buffer (numpy) fast path ---------------------------------------------------------------
 
-enum class SrcKind { Bool, Signed, Unsigned, Real, Other };
+enum class SrcKind { Bool, Signed, Unsigned, Real, Ucs4, Bytes, Objects, Other };
 
 struct BufferSource {
     SrcKind kind = SrcKind::Other;
@@ -176,38 +185,11 @@ struct BufferSource {
     Py_ssize_t len = 0;
     const char* format = "";
 
-    std::int64_t s(std::size_t i) const {
-        const char* p = base + static_cast<Py_ssize_t>(i) * stride;
-        switch (size) {
-            case 1: { std::int8_t v; std::memcpy(&v, p, 1); return v; }
-            case 2: { std::int16_t v; std::memcpy(&v, p, 2); return v; }
-            case 4: { std::int32_t v; std::memcpy(&v, p, 4); return v; }
-            default: { std::int64_t v; std::memcpy(&v, p, 8); return v; }
-        }
-    }
-    std::uint64_t u(std::size_t i) const {
-        const char* p = base + static_cast<Py_ssize_t>(i) * stride;
-        switch (size) {
-            case 1: { std::uint8_t v; std::memcpy(&v, p, 1); return v; }
-            case 2: { std::uint16_t v; std::memcpy(&v, p, 2); return v; }
-            case 4: { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
-            default: { std::uint64_t v; std::memcpy(&v, p, 8); return v; }
-        }
-    }
-    double r(std::size_t i) const {
-        const char* p = base + static_cast<Py_ssize_t>(i) * stride;
-        if (size == 4) {
-            float v;
-            std::memcpy(&v, p, 4);
-            return static_cast<double>(v);
-        }
-        double v;
-        std::memcpy(&v, p, 8);
-        return v;
-    }
+    const char* at(std::size_t i) const { return base + static_cast<Py_ssize_t>(i) * stride; }
+    bool contiguous() const { return stride == size; }
 };
 
-// Classifies a buffer format ("<i8", "q", "?", "d", ...). Other for anything else.
+// Classifies a buffer format ("<i8", "q", "?", "d", "5w", "5s", "O", ...). Other for anything else.
 SrcKind classify(const char* format, Py_ssize_t itemsize, bool& big_endian) {
     big_endian = false;
     if (!format) format = "B";
@@ -215,9 +197,18 @@ SrcKind classify(const char* format, Py_ssize_t itemsize, bool& big_endian) {
         if (*format == '>' || *format == '!') big_endian = true;
         ++format;
     }
+    // numpy's fixed-width strings: "<count>w" (UCS-4, str_) and "<count>s" (bytes_)
+    const char* kind = format;
+    while (*kind >= '0' && *kind <= '9') ++kind;
+    if (kind != format && kind[0] != '\0' && kind[1] == '\0') {
+        if (kind[0] == 'w' && itemsize % 4 == 0) return SrcKind::Ucs4;
+        if (kind[0] == 's') return SrcKind::Bytes;
+        return SrcKind::Other;
+    }
     if (format[0] == '\0' || format[1] != '\0') return SrcKind::Other;
     const char c = format[0];
     const bool sized = itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
+    if (c == 'O') return itemsize == static_cast<Py_ssize_t>(sizeof(PyObject*)) ? SrcKind::Objects : SrcKind::Other;
     if (c == '?') return itemsize == 1 ? SrcKind::Bool : SrcKind::Other;
     if (std::strchr("bhilqn", c)) return sized ? SrcKind::Signed : SrcKind::Other;
     if (std::strchr("BHILQN", c)) return sized ? SrcKind::Unsigned : SrcKind::Other;
@@ -231,21 +222,206 @@ const char* kind_name(SrcKind k) {
         case SrcKind::Signed: return "signed integer";
         case SrcKind::Unsigned: return "unsigned integer";
         case SrcKind::Real: return "floating-point";
+        case SrcKind::Ucs4: return "str";
+        case SrcKind::Bytes: return "bytes";
         default: return "non-numeric";
     }
+}
+
+template <typename T>
+inline T load(const char* p) {
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    return v;
+}
+
+// Integers of type S into D-sized slots, range-checked unless every S fits. Same width and
+// signedness on a contiguous source is a plain copy.
+template <typename S, typename D>
+void ints_from_buffer(BindColumn& c, const BufferSource& src, const IntRange& range, const Problem& problem) {
+    const std::size_t n = c.rows;
+    char* out = nullptr;
+    constexpr bool wide_enough = sizeof(D) >= sizeof(S);
+    const bool fits = wide_enough && (std::is_signed_v<S> ? range.lo < 0 : true) &&
+                      range.hi >= static_cast<std::uint64_t>(std::numeric_limits<S>::max()) &&
+                      (!std::is_signed_v<S> || range.lo <= static_cast<std::int64_t>(std::numeric_limits<S>::min()));
+    if (fits && sizeof(D) == sizeof(S) && src.contiguous()) {
+        c.data.assign(src.base, src.base + n * sizeof(S));  // NULL rows keep their value: the flag wins
+        return;
+    }
+    c.data.assign(n * sizeof(D), 0);
+    out = reinterpret_cast<char*>(c.data.data());
+    const bool nulls = !c.is_null.empty();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (nulls && c.is_null[i]) continue;
+        const S v = load<S>(src.at(i));
+        if (!fits) {
+            if constexpr (std::is_signed_v<S>) {
+                if (v < range.lo || (v > 0 && static_cast<std::uint64_t>(v) > range.hi))
+                    problem.raise(PyExc_OverflowError, i, std::to_string(v) + " is out of range");
+            } else {
+                if (static_cast<std::uint64_t>(v) > range.hi)
+                    problem.raise(PyExc_OverflowError, i, std::to_string(v) + " is out of range");
+            }
+        }
+        const D d = static_cast<D>(v);  // two's complement: the low bytes are the value
+        std::memcpy(out + i * sizeof(D), &d, sizeof(D));
+    }
+}
+
+template <typename S>
+void ints_to_width(BindColumn& c, const BufferSource& src, const IntRange& range, const Problem& problem) {
+    switch (taoslink::fixed_size(c.type)) {
+        case 1: return ints_from_buffer<S, std::uint8_t>(c, src, range, problem);
+        case 2: return ints_from_buffer<S, std::uint16_t>(c, src, range, problem);
+        case 4: return ints_from_buffer<S, std::uint32_t>(c, src, range, problem);
+        default: return ints_from_buffer<S, std::uint64_t>(c, src, range, problem);
+    }
+}
+
+void ints_from(BindColumn& c, const BufferSource& src, const IntRange& range, const Problem& problem) {
+    const bool sign = src.kind == SrcKind::Signed;
+    switch (src.size) {
+        case 1: return sign ? ints_to_width<std::int8_t>(c, src, range, problem)
+                            : ints_to_width<std::uint8_t>(c, src, range, problem);
+        case 2: return sign ? ints_to_width<std::int16_t>(c, src, range, problem)
+                            : ints_to_width<std::uint16_t>(c, src, range, problem);
+        case 4: return sign ? ints_to_width<std::int32_t>(c, src, range, problem)
+                            : ints_to_width<std::uint32_t>(c, src, range, problem);
+        default: return sign ? ints_to_width<std::int64_t>(c, src, range, problem)
+                             : ints_to_width<std::uint64_t>(c, src, range, problem);
+    }
+}
+
+template <typename S, typename D>
+void reals_from_buffer(BindColumn& c, const BufferSource& src, const Problem& problem) {
+    const std::size_t n = c.rows;
+    if (std::is_same_v<S, D> && std::is_floating_point_v<S> && src.contiguous()) {
+        c.data.assign(src.base, src.base + n * sizeof(S));
+        return;
+    }
+    c.data.assign(n * sizeof(D), 0);
+    char* out = reinterpret_cast<char*>(c.data.data());
+    const bool nulls = !c.is_null.empty();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (nulls && c.is_null[i]) continue;
+        const double v = static_cast<double>(load<S>(src.at(i)));
+        if (std::is_same_v<D, float> && !float32_fits(v))
+            problem.raise(PyExc_OverflowError, i, std::to_string(v) + " is out of FLOAT's range");
+        const D d = static_cast<D>(v);
+        std::memcpy(out + i * sizeof(D), &d, sizeof(D));
+    }
+}
+
+template <typename D>
+void reals_to(BindColumn& c, const BufferSource& src, const Problem& problem) {
+    const bool sign = src.kind == SrcKind::Signed;
+    if (src.kind == SrcKind::Real) {
+        if (src.size == 4) return reals_from_buffer<float, D>(c, src, problem);
+        return reals_from_buffer<double, D>(c, src, problem);
+    }
+    switch (src.size) {
+        case 1: return sign ? reals_from_buffer<std::int8_t, D>(c, src, problem) : reals_from_buffer<std::uint8_t, D>(c, src, problem);
+        case 2: return sign ? reals_from_buffer<std::int16_t, D>(c, src, problem) : reals_from_buffer<std::uint16_t, D>(c, src, problem);
+        case 4: return sign ? reals_from_buffer<std::int32_t, D>(c, src, problem) : reals_from_buffer<std::uint32_t, D>(c, src, problem);
+        default: return sign ? reals_from_buffer<std::int64_t, D>(c, src, problem) : reals_from_buffer<std::uint64_t, D>(c, src, problem);
+    }
+}
+
+// Writes the UTF-8 of `count` UCS-4 code points at `out` (room for 4 bytes each) and returns the
+// end; trailing NULs are padding, as numpy reads them.
+std::uint8_t* put_ucs4(std::uint8_t* out, const char* p, std::size_t count, std::size_t row, const Problem& problem) {
+    while (count > 0 && load<std::uint32_t>(p + (count - 1) * 4) == 0) --count;
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::uint32_t cp = load<std::uint32_t>(p + k * 4);
+        if (cp < 0x80) {
+            *out++ = static_cast<std::uint8_t>(cp);
+        } else if (cp < 0x800) {
+            *out++ = static_cast<std::uint8_t>(0xC0 | (cp >> 6));
+            *out++ = static_cast<std::uint8_t>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                problem.raise(PyExc_ValueError, row, "a lone surrogate cannot be encoded as UTF-8");
+            *out++ = static_cast<std::uint8_t>(0xE0 | (cp >> 12));
+            *out++ = static_cast<std::uint8_t>(0x80 | ((cp >> 6) & 0x3F));
+            *out++ = static_cast<std::uint8_t>(0x80 | (cp & 0x3F));
+        } else if (cp <= 0x10FFFF) {
+            *out++ = static_cast<std::uint8_t>(0xF0 | (cp >> 18));
+            *out++ = static_cast<std::uint8_t>(0x80 | ((cp >> 12) & 0x3F));
+            *out++ = static_cast<std::uint8_t>(0x80 | ((cp >> 6) & 0x3F));
+            *out++ = static_cast<std::uint8_t>(0x80 | (cp & 0x3F));
+        } else {
+            problem.raise(PyExc_ValueError, row, "code point " + std::to_string(cp) + " is not Unicode");
+        }
+    }
+    return out;
+}
+
+// numpy str_ (UCS-4) and bytes_ arrays into a variable-width column, with the list rules: str for
+// VARCHAR, NCHAR and JSON; bytes for VARCHAR and the binary types.
+void strings_from_buffer(BindColumn& c, const BufferSource& src, const Problem& problem) {
+    const TypeCode t = c.type;
+    const bool text = src.kind == SrcKind::Ucs4;
+    const bool takes = text ? (t == TypeCode::VarChar || t == TypeCode::NChar || t == TypeCode::Json)
+                            : (t == TypeCode::VarChar || t == TypeCode::VarBinary || t == TypeCode::Geometry ||
+                               t == TypeCode::Blob || t == TypeCode::MediumBlob);
+    if (!takes)
+        problem.whole(PyExc_TypeError, std::string("a numpy ") + kind_name(src.kind) + " array cannot be bound to " +
+                                           type_label(t));
+    const std::size_t n = c.rows;
+    const bool nulls = !c.is_null.empty();
+    c.lengths.assign(n, 0);
+    // Room for the worst case (a UCS-4 code point is at most 4 UTF-8 bytes), trimmed at the end.
+    c.data.resize(n * static_cast<std::size_t>(src.size));
+    std::uint8_t* const start = c.data.data();
+    std::uint8_t* out = start;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (nulls && c.is_null[i]) continue;
+        std::uint8_t* const before = out;
+        if (text) {
+            out = put_ucs4(out, src.at(i), static_cast<std::size_t>(src.size) / 4, i, problem);
+        } else {
+            std::size_t len = static_cast<std::size_t>(src.size);
+            const char* p = src.at(i);
+            while (len > 0 && p[len - 1] == '\0') --len;
+            if (len) std::memcpy(out, p, len);
+            out += len;
+        }
+        c.lengths[i] = static_cast<std::int32_t>(out - before);
+    }
+    c.data.resize(static_cast<std::size_t>(out - start));
 }
 
 void fill_from_buffer(BindColumn& c, const BufferSource& src, const Problem& problem) {
     const TypeCode t = c.type;
     const std::size_t n = c.rows;
-    auto is_null = [&](std::size_t i) { return !c.is_null.empty() && c.is_null[i]; };
     IntRange range{};
+    if (src.kind == SrcKind::Ucs4 || src.kind == SrcKind::Bytes) return strings_from_buffer(c, src, problem);
     if (t == TypeCode::Bool) {
         if (src.kind == SrcKind::Real) problem.whole(PyExc_TypeError, "a floating-point array cannot be bound to BOOL");
+        const bool nulls = !c.is_null.empty();
+        if (src.size == 1 && src.kind != SrcKind::Signed && src.contiguous()) {
+            c.data.assign(src.base, src.base + n);
+            std::uint8_t worst = 0;
+            for (std::size_t i = 0; i < n; ++i) worst |= static_cast<std::uint8_t>(c.data[i] & ~1u);
+            if (worst == 0) return;  // else the loop below finds the row and reports it
+        }
+        c.data.assign(n, 0);
         for (std::size_t i = 0; i < n; ++i) {
-            if (is_null(i)) continue;
-            const std::uint64_t v = src.kind == SrcKind::Signed ? static_cast<std::uint64_t>(src.s(i)) : src.u(i);
-            if (v > 1) problem.raise(PyExc_ValueError, i, "BOOL takes 0 or 1, got " + std::to_string(src.s(i)));
+            if (nulls && c.is_null[i]) continue;
+            const char* p = src.at(i);
+            std::uint64_t v;
+            bool negative = false;
+            switch (src.size) {
+                case 1: v = src.kind == SrcKind::Signed ? static_cast<std::uint64_t>(load<std::int8_t>(p)) : load<std::uint8_t>(p); break;
+                case 2: v = src.kind == SrcKind::Signed ? static_cast<std::uint64_t>(load<std::int16_t>(p)) : load<std::uint16_t>(p); break;
+                case 4: v = src.kind == SrcKind::Signed ? static_cast<std::uint64_t>(load<std::int32_t>(p)) : load<std::uint32_t>(p); break;
+                default: v = load<std::uint64_t>(p); break;
+            }
+            if (src.kind == SrcKind::Signed) negative = static_cast<std::int64_t>(v) < 0;
+            if (negative || v > 1)
+                problem.raise(PyExc_ValueError, i, "BOOL takes 0 or 1, got " +
+                                                       (negative ? std::to_string(static_cast<std::int64_t>(v)) : std::to_string(v)));
             c.data[i] = static_cast<std::uint8_t>(v);
         }
         return;
@@ -254,37 +430,10 @@ void fill_from_buffer(BindColumn& c, const BufferSource& src, const Problem& pro
         if (src.kind == SrcKind::Real)
             problem.whole(PyExc_TypeError, std::string("a floating-point array cannot be bound to ") + type_label(t) +
                                                " without truncation; convert it first (e.g. astype('int64'))");
-        const int size = taoslink::fixed_size(t);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (is_null(i)) continue;
-            if (src.kind == SrcKind::Signed) {
-                const std::int64_t v = src.s(i);
-                if (v < range.lo || (v > 0 && static_cast<std::uint64_t>(v) > range.hi))
-                    problem.raise(PyExc_OverflowError, i, std::to_string(v) + " is out of range");
-                put_int(c, i, size, static_cast<std::uint64_t>(v));
-            } else {
-                const std::uint64_t v = src.kind == SrcKind::Bool ? (src.u(i) ? 1 : 0) : src.u(i);
-                if (v > range.hi) problem.raise(PyExc_OverflowError, i, std::to_string(v) + " is out of range");
-                put_int(c, i, size, v);
-            }
-        }
-        return;
+        return ints_from(c, src, range, problem);
     }
-    if (t == TypeCode::Float || t == TypeCode::Double) {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (is_null(i)) continue;
-            double v;
-            switch (src.kind) {
-                case SrcKind::Real: v = src.r(i); break;
-                case SrcKind::Signed: v = static_cast<double>(src.s(i)); break;
-                default: v = static_cast<double>(src.u(i)); break;
-            }
-            if (t == TypeCode::Float && !float32_fits(v))
-                problem.raise(PyExc_OverflowError, i, std::to_string(v) + " is out of FLOAT's range");
-            put_real(c, i, t, v);
-        }
-        return;
-    }
+    if (t == TypeCode::Float) return reals_to<float>(c, src, problem);
+    if (t == TypeCode::Double) return reals_to<double>(c, src, problem);
     problem.whole(PyExc_TypeError, std::string("a ") + kind_name(src.kind) + " array (format '" + src.format +
                                        "') cannot be bound to " + type_label(t) + "; pass a list of values");
 }
@@ -359,6 +508,19 @@ void fill_from_sequence(BindColumn& c, PyObject* const* items, const Problem& pr
     const bool var = taoslink::is_var_type(t) || t == TypeCode::Decimal || t == TypeCode::Decimal64;
     if (var) {
         c.lengths.reserve(n);
+        // One allocation for the payloads: str caches its UTF-8, so measuring first costs little.
+        std::size_t bytes = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            PyObject* o = items[i];
+            if (PyUnicode_Check(o)) {
+                Py_ssize_t len = 0;
+                if (PyUnicode_AsUTF8AndSize(o, &len)) bytes += static_cast<std::size_t>(len);
+                else PyErr_Clear();  // the conversion loop reports it with the row
+            } else if (PyBytes_Check(o)) {
+                bytes += static_cast<std::size_t>(PyBytes_GET_SIZE(o));
+            }
+        }
+        c.data.reserve(bytes);
     }
     IntRange range{};
     const bool integral = int_range(t, range);
@@ -381,6 +543,24 @@ void fill_from_sequence(BindColumn& c, PyObject* const* items, const Problem& pr
             if (!as_integer(o, neg, s, u, of)) problem.wrong_type(i, o, "bool");
             if (neg || of || u > 1) problem.raise(PyExc_ValueError, i, "BOOL takes True/False (or 0/1), got " + repr_of(o));
             c.data[i] = static_cast<std::uint8_t>(u);
+            continue;
+        }
+        if (integral && PyLong_CheckExact(o)) {  // the common case, without __index__ and its checks
+            int of = 0;
+            const long long v = PyLong_AsLongLongAndOverflow(o, &of);
+            if (of == 0 && !(v == -1 && PyErr_Occurred())) {
+                if (v < range.lo || (v > 0 && static_cast<std::uint64_t>(v) > range.hi))
+                    problem.raise(PyExc_OverflowError, i, repr_of(o) + " is out of range");
+                put_int(c, i, size, static_cast<std::uint64_t>(v));
+                continue;
+            }
+            PyErr_Clear();  // beyond int64: the general path below sorts out uint64 and overflow
+        }
+        if (PyFloat_CheckExact(o) && (t == TypeCode::Double || t == TypeCode::Float)) {
+            const double v = PyFloat_AS_DOUBLE(o);
+            if (t == TypeCode::Float && !float32_fits(v))
+                problem.raise(PyExc_OverflowError, i, repr_of(o) + " is out of FLOAT's range");
+            put_real(c, i, t, v);
             continue;
         }
         if (t == TypeCode::Timestamp && PyDateTime_Check(o)) {
@@ -510,50 +690,64 @@ PyBindColumn make_bind_column(int type_code, py::handle values, int precision, p
         problem.whole(PyExc_TypeError, std::string("expected a sequence of values, got a single ") + Py_TYPE(v)->tp_name);
     const bool var = taoslink::is_var_type(c.type) || c.type == TypeCode::Decimal || c.type == TypeCode::Decimal64;
 
-    // A 1-D numeric buffer: read it directly.
+    // A 1-D buffer of numbers or fixed-width strings (numpy): read it directly. An object array
+    // is read as its PyObject pointers, with the sequence rules.
+    py::object objects;  // keeps an object array alive while its pointers are read
+    PyObject* const* object_items = nullptr;
     if (PyObject_CheckBuffer(v)) {
         Py_buffer view;
         if (PyObject_GetBuffer(v, &view, PyBUF_RECORDS_RO) == 0) {
             bool big = false;
             const SrcKind kind = classify(view.format, view.itemsize, big);
-            if (kind != SrcKind::Other && view.ndim == 1 && !(big && view.itemsize > 1)) {
-                BufferSource src;
-                src.kind = kind;
-                src.base = static_cast<const char*>(view.buf);
-                src.stride = view.strides ? view.strides[0] : view.itemsize;
-                src.size = view.itemsize;
-                src.len = view.shape ? view.shape[0] : view.len / view.itemsize;
-                src.format = view.format ? view.format : "B";
+            const int ndim = view.ndim;
+            BufferSource src;
+            src.kind = kind;
+            src.base = static_cast<const char*>(view.buf);
+            src.stride = view.strides ? view.strides[0] : view.itemsize;
+            src.size = view.itemsize;
+            src.len = view.shape ? view.shape[0] : view.len / view.itemsize;
+            src.format = view.format ? view.format : "B";
+            const bool native_order = !(big && (view.itemsize > 1 && kind != SrcKind::Bytes));
+            if (kind == SrcKind::Objects && ndim == 1 && src.contiguous()) {
+                objects = py::reinterpret_borrow<py::object>(v);
+                object_items = reinterpret_cast<PyObject* const*>(src.base);
+                c.rows = static_cast<std::size_t>(src.len);
+                PyBuffer_Release(&view);  // `objects` holds the array; nothing runs that could resize it
+            } else if (kind != SrcKind::Other && kind != SrcKind::Objects && ndim == 1 && native_order) {
                 c.rows = static_cast<std::size_t>(src.len);
                 try {
                     read_nulls(c, nulls, problem);
-                    if (!var) c.data.assign(c.rows * static_cast<std::size_t>(taoslink::fixed_size(c.type)), 0);
-                    fill_from_buffer(c, src, problem);
+                    fill_from_buffer(c, src, problem);  // sizes c.data itself: a copy needs no zeroing first
                 } catch (...) {
                     PyBuffer_Release(&view);
                     throw;
                 }
                 PyBuffer_Release(&view);
                 return out;
+            } else {
+                PyBuffer_Release(&view);
+                if (ndim != 1 && kind != SrcKind::Other)
+                    problem.whole(PyExc_ValueError, "expected a 1-dimensional array, got " + std::to_string(ndim) +
+                                                        " dimensions");
             }
-            PyBuffer_Release(&view);
-            if (view.ndim != 1 && kind != SrcKind::Other)
-                problem.whole(PyExc_ValueError, "expected a 1-dimensional array, got " + std::to_string(view.ndim) +
-                                                    " dimensions");
         } else {
             PyErr_Clear();
         }
     }
 
     // Any other iterable: one Python object per value.
-    PyObject* seq = PySequence_Fast(v, "bind values must be a sequence (a list, tuple or array)");
-    if (!seq) throw py::error_already_set();
-    py::object holder = py::reinterpret_steal<py::object>(seq);
-    c.rows = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq));
+    py::object holder;
+    if (!object_items) {
+        PyObject* seq = PySequence_Fast(v, "bind values must be a sequence (a list, tuple or array)");
+        if (!seq) throw py::error_already_set();
+        holder = py::reinterpret_steal<py::object>(seq);
+        c.rows = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq));
+        object_items = PySequence_Fast_ITEMS(seq);
+    }
     read_nulls(c, nulls, problem);
     if (c.is_null.empty()) c.is_null.assign(c.rows, 0);
     if (!var) c.data.assign(c.rows * static_cast<std::size_t>(taoslink::fixed_size(c.type)), 0);
-    fill_from_sequence(c, PySequence_Fast_ITEMS(seq), problem);
+    fill_from_sequence(c, object_items, problem);
     // Drop an all-false null vector: "empty means no NULLs".
     bool any = false;
     for (auto f : c.is_null) any = any || f;
@@ -584,15 +778,24 @@ taoslink::Stmt& PyStmt::live() {
 
 namespace {
 
-std::vector<BindColumn> collect(const py::list& items, const char* what) {
+// The columns of `items`. With `consume`, a column that only `items` refers to (reference count
+// 1: nobody else can see it again) gives up its buffers instead of being copied; the caller must
+// not hand out `items` afterwards. Saves a copy of every bound byte on the way to the plugin.
+std::vector<BindColumn> collect(const py::list& items, const char* what, bool consume = false) {
     std::vector<BindColumn> out;
     out.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
-        py::handle h = items[i];
+        py::handle h = PyList_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i));  // borrowed: no extra reference
         if (!py::isinstance<PyBindColumn>(h))
             throw py::type_error(std::string(what) + " " + std::to_string(i) + ": expected a BindColumn, got " +
                                  Py_TYPE(h.ptr())->tp_name);
-        out.push_back(h.cast<const PyBindColumn&>().column);
+        auto& col = h.cast<PyBindColumn&>().column;
+        if (consume && Py_REFCNT(h.ptr()) == 1) {
+            out.push_back(std::move(col));
+            col = BindColumn{col.type, 0, {}, {}, {}, col.precision};  // left valid and empty
+        } else {
+            out.push_back(col);
+        }
     }
     return out;
 }
@@ -618,9 +821,9 @@ void PyStmt::set_tags(const py::list& tags) {
     s.set_tags(cols);
 }
 
-void PyStmt::bind(const py::list& columns) {
+void PyStmt::bind(const py::list& columns, bool consume) {
     auto& s = live();
-    auto cols = collect(columns, "column");
+    auto cols = collect(columns, "column", consume);
     py::gil_scoped_release nogil;
     s.bind(cols);
 }
@@ -715,7 +918,9 @@ void register_stmt(py::module_& m) {
         .def("prepare", &PyStmt::prepare, py::arg("sql"))
         .def("set_table_name", &PyStmt::set_table_name, py::arg("name"))
         .def("set_tags", &PyStmt::set_tags, py::arg("tags"), "Binds the tags (a list of BindColumn, one row each).")
-        .def("bind", &PyStmt::bind, py::arg("columns"), "Binds whole columns (a list of BindColumn).")
+        .def("bind", &PyStmt::bind, py::arg("columns"), py::arg("consume") = false,
+             "Binds whole columns (a list of BindColumn). consume=True lets columns that only this list "
+             "refers to give up their buffers instead of being copied (they are left empty).")
         .def("add_batch", &PyStmt::add_batch)
         .def("execute", &PyStmt::execute, "Executes the added batches; returns the rows affected.")
         .def("result", &PyStmt::result, "The result set of an executed query statement.")

@@ -40,7 +40,7 @@ public:
     void prepare(const std::string& sql);
     void set_table_name(const std::string& name);
     void set_tags(const py::list& tags);
-    void bind(const py::list& columns);
+    void bind(const py::list& columns, bool consume = false);
     void add_batch();
     /// Executes the added batches; returns the rows affected (also added to affected_rows()).
     std::int64_t execute();

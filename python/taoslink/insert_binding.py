@@ -279,7 +279,7 @@ class InsertBinder:
                     # the converter counts rows within this group: name the parameter set instead
                     msg = _ROW.sub(lambda m: ", row %d:" % (int(m.group(1)) + start), str(e), count=1)
                     raise ProgrammingError(msg) from None
-                stmt.bind(cols)
+                stmt.bind(cols, True)  # our own list: its columns need no copy
                 stmt.add_batch()
                 start = end
             return stmt.execute()

@@ -7,8 +7,9 @@
     stmt.add_batch()
     stmt.execute()          # -> 2
 
-Columns are whole lists (None for NULL) or numpy arrays. A numpy array of a numeric dtype is
-read through the buffer protocol without a Python object per value, and gives its own type when
+Columns are whole lists (None for NULL) or numpy arrays. A numpy array of a numeric or
+fixed-width string dtype is read through the buffer protocol without a Python object per value
+(an object array as its objects, with the list rules), and gives its own type when
 ``types`` is omitted (int32 -> INT, float64 -> DOUBLE, datetime64 -> TIMESTAMP, ...); masked
 arrays give NULLs. numpy is never imported by this module.
 
@@ -93,8 +94,6 @@ def bind_column(code: Union[int, str, None], values: Any, precision: Union[int, 
             if isnat.any():
                 nulls = isnat if nulls is None else (nulls | isnat)
             values = ticks
-        elif values.dtype.kind in "OUS":
-            values = values.tolist()
     elif code is None:
         raise error("%s: a type is needed for a list of values (types=[...])" % (label or "values"))
     try:
@@ -149,7 +148,7 @@ class Statement:
         for i, col in enumerate(columns):
             label = "column %d" % i if not names else "column %r" % names[i]
             cols.append(bind_column(self._type(types, i, col), col, self.precision, label))
-        self._call(self._native.bind, cols)
+        self._call(self._native.bind, cols, True)  # `cols` is ours: its new columns need no copy
 
     def bind_rows(self, rows: Sequence[Sequence[Any]], types: Sequence[Union[int, str]]) -> None:
         """Binds row-major data (a list of rows) by transposing it into columns."""
