@@ -129,6 +129,8 @@ class Table:
             self._add(t, label, _us(o[q]) if o else o_why, _us(f[q]) + f_note if f else f_why, ratio, bound, "", "")
         ratio = "%.1fx" % (f["cpu_us"] / o["cpu_us"]) if (o and f and o["cpu_us"] > 0) else ""
         bound = "sim CPU %s/query" % _us(floor["small_sim_cpu_us"]) if floor.get("small_sim_cpu_us") else ""
+        if floor.get("small_raw_cpu_us"):
+            bound += "; minimal client CPU %s" % _us(floor["small_raw_cpu_us"])
         self._add(t, "small queries: client CPU per query", _us(o["cpu_us"]) if o else o_why,
                   _us(f["cpu_us"]) if f else f_why, ratio, bound, "<= 30 us",
                   ("yes" if o["cpu_us"] <= 30 else "NO") if o else "")
