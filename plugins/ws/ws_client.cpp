@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -368,15 +369,19 @@ void WsClient::pass_reading_on() {
 // none called for kIdleBeforeBackground; otherwise `timeout_ms` is cut to when to look again.
 bool WsClient::background_may_read(int& timeout_ms) {
     std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
     if (reading_) {
-        // A caller reads: nothing to do until it stops. Waking every 50 ms here cost a quarter of
-        // the client's CPU while a slow server chewed on a large bind; a caller that stops with a
-        // frame handler set wakes us at once (call()).
-        const int recheck = static_cast<int>(kRecheckWhileCallerReads.count());
+        // A caller reads: look again after as long as the latest call has taken so far (50 ms to
+        // 1 s). After short calls a server close is still seen within ~50 ms of going quiet (the
+        // next call then reconnects); a long wait for a slow server costs a few wake-ups instead
+        // of twenty a second (a quarter of the client's CPU during large binds). A caller that
+        // stops with a frame handler set wakes us at once (call()).
+        const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_call_);
+        const int recheck = static_cast<int>(std::clamp(since, kIdleBeforeBackground, kRecheckWhileCallerReads).count());
         timeout_ms = timeout_ms < 0 ? recheck : std::min(timeout_ms, recheck);
         return false;
     }
-    const auto quiet = std::chrono::steady_clock::now() - last_call_;
+    const auto quiet = now - last_call_;
     if (!has_handler_.load() && quiet < kIdleBeforeBackground) {
         const int left = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(kIdleBeforeBackground - quiet).count());
         timeout_ms = timeout_ms < 0 ? left : std::min(timeout_ms, left);

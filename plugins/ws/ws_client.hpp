@@ -79,7 +79,8 @@ class WsClient {
 public:
     /// Plain sockets: how long after the last call the background thread takes over the reading.
     static constexpr std::chrono::milliseconds kIdleBeforeBackground{50};
-    /// Plain sockets: how often the background thread looks again while a caller reads.
+    /// Plain sockets: the longest the background thread waits before looking again while a caller
+    /// reads (it waits as long as the latest call has taken, from kIdleBeforeBackground up).
     static constexpr std::chrono::milliseconds kRecheckWhileCallerReads{1000};
 
     /// Called on the reader thread with every text and binary message before it is routed; return
