@@ -85,6 +85,13 @@ def _lit_text(lit: Lit) -> str:
 
 
 def to_timestamp(lit: Lit, ctx: Ctx) -> int:
+    v = _timestamp_value(lit, ctx)
+    if not -(1 << 63) <= v < 1 << 63:   # taosc's parseTime fails on what int64 cannot hold
+        raise errors.value_syntax_error(_rest(ctx, lit), "invalid timestamp")
+    return v
+
+
+def _timestamp_value(lit: Lit, ctx: Ctx) -> int:
     k = lit.kind
     if k == "int":
         return lit.value
