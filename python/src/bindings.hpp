@@ -15,6 +15,8 @@ void register_dsn(py::module_& m);
 void register_convert(py::module_& m);
 /// result.cpp: Result and Block.
 void register_result(py::module_& m);
+/// row_iterator.cpp: RowIterator, the C-level iterator over rows fetched a block at a time.
+void register_row_iterator(py::module_& m);
 /// columnar.cpp: Result.fetch_numpy() and Result.arrow_stream() (after register_result).
 void register_columnar(py::module_& m);
 /// connection.cpp: Connection and connect().

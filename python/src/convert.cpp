@@ -19,6 +19,8 @@
 #include <datetime.h>  // the PyDateTime C API: PyDateTime_IMPORT sets a per-file static
 
 #include "bindings.hpp"
+#include "civil_time.hpp"
+#include "display_time.hpp"
 
 namespace taoslink_py {
 
@@ -41,34 +43,11 @@ inline PyObject* new_none() {
     return Py_None;
 }
 
-inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
-
-// Days since 1970-01-01 -> proleptic Gregorian date (H. Hinnant's civil_from_days).
-inline void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-}
-
-inline void put2(char* p, unsigned v) {
-    p[0] = static_cast<char>('0' + v / 10);
-    p[1] = static_cast<char>('0' + v % 10);
-}
-
 // Converts TIMESTAMP ticks according to the converter; keeps small caches between calls.
 class TimestampConverter {
 public:
-    TimestampConverter(Precision p, const Converter& conv) : conv_(conv), precision_(p) {
+    TimestampConverter(Precision p, const Converter& conv)
+        : conv_(conv), precision_(p), display_(p, conv.tz.ptr(), conv.zone_names) {
         per_ = taoslink::ticks_per_second(p);
         digits_ = p == Precision::Milli ? 3 : p == Precision::Micro ? 6 : 9;
         mode_ = conv.timestamps;
@@ -80,6 +59,7 @@ public:
 
     PyObject* operator()(std::int64_t ticks) {
         if (mode_ == TimestampMode::Int) return PyLong_FromLongLong(ticks);
+        if (mode_ == TimestampMode::Display) return display_(ticks);
         const std::int64_t secs = floor_div(ticks, per_);
         const std::int64_t frac = ticks - secs * per_;  // [0, per_)
         if (mode_ == TimestampMode::Rfc3339) return rfc3339(secs, frac);
@@ -165,19 +145,7 @@ private:
                                   static_cast<long long>(frac));
             return PyUnicode_FromStringAndSize(buf, n);
         }
-        auto yy = static_cast<unsigned>(y);
-        put2(buf, yy / 100);
-        put2(buf + 2, yy % 100);
-        buf[4] = '-';
-        put2(buf + 5, m);
-        buf[7] = '-';
-        put2(buf + 8, d);
-        buf[10] = 'T';
-        put2(buf + 11, sod / 3600);
-        buf[13] = ':';
-        put2(buf + 14, sod / 60 % 60);
-        buf[16] = ':';
-        put2(buf + 17, sod % 60);
+        put_civil(buf, secs, 'T');
         buf[19] = '.';
         auto f = static_cast<std::uint64_t>(frac);
         for (int i = digits_; i > 0; --i) {
@@ -190,6 +158,7 @@ private:
 
     const Converter& conv_;
     Precision precision_;
+    DisplayTimestamps display_;  // used in TimestampMode::Display only
     TimestampMode mode_;
     std::int64_t per_;
     int digits_;
@@ -508,6 +477,7 @@ void append_rows_impl(py::list& out, const taoslink::Block& block, Precision pre
 
 void init_convert() {
     PyDateTime_IMPORT;
+    init_display_time();
     if (!PyDateTimeAPI) throw_py();
     g_utc = PyDateTime_TimeZone_UTC;
     Py_INCREF(g_utc);
@@ -587,6 +557,7 @@ const char* name_of(TimestampMode m) {
         case TimestampMode::Local: return "local";
         case TimestampMode::Int: return "int";
         case TimestampMode::Rfc3339: return "rfc3339";
+        case TimestampMode::Display: return "display";
     }
     return "?";
 }
@@ -599,14 +570,22 @@ void register_convert(py::module_& m) {
                           "How fetched values become Python objects. Immutable; pass one to fetch calls.")
         .def(py::init([](const std::string& timestamps, py::object tz, const std::string& nanos,
                          const std::string& binary, const std::string& json, const std::string& decimal,
-                         const std::string& rows, const std::string& varchar, const std::string& floats) {
+                         const std::string& rows, const std::string& varchar, const std::string& floats,
+                         const std::string& zone) {
                  Converter c;
                  c.timestamps = pick<TimestampMode>("timestamps", timestamps,
                                                     {{"utc", TimestampMode::Utc},
                                                      {"tz", TimestampMode::Tz},
                                                      {"local", TimestampMode::Local},
                                                      {"int", TimestampMode::Int},
-                                                     {"rfc3339", TimestampMode::Rfc3339}});
+                                                     {"rfc3339", TimestampMode::Rfc3339},
+                                                     {"display", TimestampMode::Display}});
+                 c.zone_names = pick<bool>("zone", zone, {{"offset", false}, {"name", true}});
+                 if (c.timestamps == TimestampMode::Display) {
+                     if (tz.is_none() || !PyTZInfo_Check(tz.ptr()))
+                         throw py::type_error("timestamps='display' needs a datetime.tzinfo as tz");
+                     c.tz = tz;
+                 }
                  if (c.timestamps == TimestampMode::Tz) {
                      if (tz.is_none() || !PyTZInfo_Check(tz.ptr()))
                          throw py::type_error("timestamps='tz' needs a datetime.tzinfo as tz");
@@ -629,13 +608,16 @@ void register_convert(py::module_& m) {
              py::kw_only(), py::arg("timestamps") = "utc", py::arg("tz") = py::none(), py::arg("nanos") = "int",
              py::arg("binary") = "bytes", py::arg("json") = "str", py::arg("decimal") = "decimal",
              py::arg("rows") = "tuple", py::arg("varchar") = "str", py::arg("floats") = "shortest",
+             py::arg("zone") = "offset",
              "timestamps: 'utc' (aware UTC datetime), 'tz' (aware in tz), 'local' (naive local time), 'int' "
-             "(ticks) or 'rfc3339' (taosAdapter's UTC string); nanos: 'int' or 'datetime' (truncated to "
+             "(ticks), 'rfc3339' (taosAdapter's UTC string) or 'display' (taos-ws-py's text in tz: "
+             "'2023-11-14 22:13:20.123 +00:00', ending with the zone's abbreviation when zone='name'); nanos: 'int' or 'datetime' (truncated to "
              "microseconds) for nanosecond results; binary: 'bytes' or 'hex'; json: 'str' or 'parse'; "
              "decimal: 'decimal' or 'str'; rows: 'tuple' or 'list'; varchar: 'str' (bytes when not valid "
              "UTF-8) or 'bytes' (VARCHAR/BINARY always as bytes); floats: 'shortest' (FLOAT as the shortest "
              "float32 decimal) or 'widen' (the float32 value as a double).")
         .def_property_readonly("timestamps", [](const Converter& c) { return name_of(c.timestamps); })
+        .def_property_readonly("zone", [](const Converter& c) { return c.zone_names ? "name" : "offset"; })
         .def_property_readonly("tz", [](const Converter& c) {
             if (c.timestamps == TimestampMode::Utc) return py::reinterpret_borrow<py::object>(g_utc);
             return c.tz ? c.tz : py::object(py::none());

@@ -26,6 +26,7 @@ enum class TimestampMode : std::uint8_t {
     Local,    ///< naive datetime in the process's local time (localtime_r: DST-correct)
     Int,      ///< int ticks in the result's precision
     Rfc3339,  ///< the string taosAdapter renders in UTC: 2023-11-15T06:13:20.000Z (3/6/9 digits)
+    Display,  ///< taos-ws-py's TaosResult text in Converter::tz (display_time.hpp)
 };
 /// What nanosecond TIMESTAMPs become when TimestampMode is a datetime mode.
 enum class NanoMode : std::uint8_t { Int, Datetime /* truncated to microseconds */ };
@@ -46,7 +47,8 @@ enum class RowMode : std::uint8_t { Tuple, List };
 /// How a fetch converts values. Immutable once made; shared between fetches.
 struct Converter {
     TimestampMode timestamps = TimestampMode::Utc;
-    py::object tz;  ///< TimestampMode::Tz only
+    py::object tz;  ///< TimestampMode::Tz and Display
+    bool zone_names = false;  ///< Display: end with the zone's abbreviation, not its offset
     NanoMode nanos = NanoMode::Int;
     BinaryMode binary = BinaryMode::Bytes;
     JsonMode json = JsonMode::Str;

@@ -17,6 +17,7 @@ PYBIND11_MODULE(_taoslink, m) {
     taoslink_py::register_dsn(m);
     taoslink_py::register_convert(m);
     taoslink_py::register_result(m);
+    taoslink_py::register_row_iterator(m);
     taoslink_py::register_columnar(m);
     taoslink_py::register_stmt(m);
     taoslink_py::register_consumer(m);

@@ -1,7 +1,7 @@
 """Type stubs for the extension module taoslink._taoslink (internal; use taoslink or taosrest)."""
 
 import datetime
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 PRECISION_MS: int
 PRECISION_US: int
@@ -26,9 +26,12 @@ class Converter:
         rows: str = "tuple",
         varchar: str = "str",
         floats: str = "shortest",
+        zone: str = "offset",
     ) -> None: ...
     @property
     def timestamps(self) -> str: ...
+    @property
+    def zone(self) -> str: ...
     @property
     def tz(self) -> Optional[datetime.tzinfo]: ...
     @property
@@ -45,6 +48,13 @@ class Converter:
     def varchar(self) -> str: ...
     @property
     def floats(self) -> str: ...
+
+class RowIterator:
+    def __init__(self, fetch: Callable[[], List[Any]]) -> None: ...
+    def __iter__(self) -> "RowIterator": ...
+    def __next__(self) -> Any: ...
+    @property
+    def buffered(self) -> int: ...
 
 class Block:
     @property

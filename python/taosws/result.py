@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterator, List, Optional
 
 from taoslink import _taoslink
@@ -46,18 +47,26 @@ def fields_of(native_fields: list) -> List[TaosField]:
     return [TaosField(name, code, length) for name, code, length, _p, _s in native_fields]
 
 
+def _next_block(native: "_taoslink.Result", converter: "_taoslink.Converter") -> List[tuple]:
+    """The rows of the next block ([] at the end, or for a statement without a result set), for
+    TaosResult's RowIterator."""
+    try:
+        return native.fetch_rows(0, converter)
+    except _taoslink.NativeError as e:
+        raise from_native(e, FetchError) from None
+
+
 class TaosResult:
     """A query result. Iterating it yields tuples, with TIMESTAMP values as strings (taos-ws-py's
     behaviour for this path; cursors return datetimes). Streams block by block."""
 
     def __init__(self, native: "_taoslink.Result", zone: Any, explicit_zone: bool) -> None:
         self._native = native
-        self._zone = zone
-        self._explicit = explicit_zone
         self._fields = native.fields
-        self._ts = tuple(i for i, f in enumerate(self._fields) if f[1] == 9)
-        self._buf: List[tuple] = []
-        self._pos = 0
+        # The rows come from the extension's iterator: no Python frame per row. Its fetch function
+        # holds the native result, not self, so dropping the TaosResult frees it at once.
+        self._rows = _taoslink.RowIterator(
+            functools.partial(_next_block, native, values.text_converter(zone, explicit_zone)))
 
     @property
     def fields(self) -> List[TaosField]:
@@ -73,23 +82,10 @@ class TaosResult:
         return max(self._native.affected_rows, 0)
 
     def __iter__(self) -> Iterator[tuple]:
-        return self
+        return self._rows
 
     def __next__(self) -> tuple:
-        if self._pos >= len(self._buf):
-            if not self._fields:
-                raise StopIteration
-            try:
-                rows = self._native.fetch_rows(0, values.TICKS_CONVERTER)
-            except _taoslink.NativeError as e:
-                raise from_native(e, FetchError) from None
-            if not rows:
-                raise StopIteration
-            self._buf = values.stringify_rows(rows, self._ts, self._native.precision, self._zone, self._explicit)
-            self._pos = 0
-        row = self._buf[self._pos]
-        self._pos += 1
-        return row
+        return next(self._rows)
 
     def close(self) -> None:
         self._native.close()

@@ -13,14 +13,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from functools import lru_cache
-from typing import Any, Optional, Tuple
+from typing import Optional
 
 from taoslink import _taoslink
 
-__all__ = ["local_zone_name", "resolve_zone", "row_converter", "format_timestamp"]
+__all__ = ["local_zone_name", "resolve_zone", "row_converter", "text_converter"]
 
-_TICKS = (1000, 1000000, 1000000000)
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
 
 @lru_cache(maxsize=1)
@@ -63,48 +61,10 @@ def row_converter(zone: _dt.tzinfo) -> "_taoslink.Converter":
     return _taoslink.Converter(timestamps="tz", tz=zone)
 
 
-#: Rows for TaosResult: timestamps as int ticks, formatted afterwards.
-TICKS_CONVERTER = _taoslink.Converter(timestamps="int")
-
-
-def format_timestamp(ticks: int, precision: int, zone: _dt.tzinfo, explicit: bool) -> str:
-    """chrono's Display of a DateTime: ``YYYY-MM-DD HH:MM:SS[.fff|.ffffff|.fffffffff] <zone>``;
-    the zone is the offset (``+08:00``) for the local zone and the abbreviation for an explicit
-    one. The fraction is printed only when non-zero, with 3, 6 or 9 digits."""
-    per = _TICKS[precision]
-    secs, frac = divmod(ticks, per)
-    nanos = frac * (1000000000 // per)
-    try:
-        dt = (_EPOCH + _dt.timedelta(seconds=secs)).astimezone(zone)
-    except (OverflowError, ValueError):
-        return str(ticks)
-    text = dt.strftime("%Y-%m-%d %H:%M:%S")
-    if nanos:
-        if nanos % 1000000 == 0:
-            text += ".%03d" % (nanos // 1000000)
-        elif nanos % 1000 == 0:
-            text += ".%06d" % (nanos // 1000)
-        else:
-            text += ".%09d" % nanos
-    if explicit:
-        return text + " " + (dt.tzname() or "")
-    off = dt.utcoffset() or _dt.timedelta(0)
-    total = int(off.total_seconds())
-    sign = "+" if total >= 0 else "-"
-    total = abs(total)
-    return "%s %s%02d:%02d" % (text, sign, total // 3600, total // 60 % 60)
-
-
-def stringify_rows(rows: list, ts_columns: Tuple[int, ...], precision: int, zone: _dt.tzinfo,
-                   explicit: bool) -> list:
-    if not ts_columns:
-        return rows
-    out = []
-    for row in rows:
-        row = list(row)
-        for i in ts_columns:
-            v: Any = row[i]
-            if v is not None:
-                row[i] = format_timestamp(v, precision, zone, explicit)
-        out.append(tuple(row))
-    return out
+@lru_cache(maxsize=64)
+def text_converter(zone: _dt.tzinfo, explicit: bool) -> "_taoslink.Converter":
+    """Rows for TaosResult: TIMESTAMPs as chrono's Display of a DateTime, formatted by the
+    extension: ``YYYY-MM-DD HH:MM:SS[.fff|.ffffff|.fffffffff] <zone>``, the fraction only when not
+    zero; the zone is the offset (``+08:00``) for the local zone and the abbreviation for an
+    explicit one. Instants outside years 1..9999 become ``str(ticks)``."""
+    return _taoslink.Converter(timestamps="display", tz=zone, zone="name" if explicit else "offset")
