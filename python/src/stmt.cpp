@@ -328,11 +328,21 @@ void reals_to(BindColumn& c, const BufferSource& src, const Problem& problem) {
     }
 }
 
-// Writes the UTF-8 of `count` UCS-4 code points at `out` (room for 4 bytes each) and returns the
-// end; trailing NULs are padding, as numpy reads them.
-std::uint8_t* put_ucs4(std::uint8_t* out, const char* p, std::size_t count, std::size_t row, const Problem& problem) {
-    while (count > 0 && load<std::uint32_t>(p + (count - 1) * 4) == 0) --count;
-    for (std::size_t k = 0; k < count; ++k) {
+// The UTF-8 of all `count` code points, NULs included.
+std::uint8_t* put_ucs4_all(std::uint8_t* out, const char* p, std::size_t count, std::size_t row, const Problem& problem) {
+    std::size_t k = 0;
+    // Four ASCII code points at a time, the common case; the first other one ends this loop.
+    for (; k + 4 <= count; k += 4) {
+        const std::uint32_t a = load<std::uint32_t>(p + k * 4), b = load<std::uint32_t>(p + k * 4 + 4),
+                            c = load<std::uint32_t>(p + k * 4 + 8), d = load<std::uint32_t>(p + k * 4 + 12);
+        if ((a | b | c | d) >= 0x80) break;
+        out[0] = static_cast<std::uint8_t>(a);
+        out[1] = static_cast<std::uint8_t>(b);
+        out[2] = static_cast<std::uint8_t>(c);
+        out[3] = static_cast<std::uint8_t>(d);
+        out += 4;
+    }
+    for (; k < count; ++k) {
         const std::uint32_t cp = load<std::uint32_t>(p + k * 4);
         if (cp < 0x80) {
             *out++ = static_cast<std::uint8_t>(cp);
@@ -357,6 +367,16 @@ std::uint8_t* put_ucs4(std::uint8_t* out, const char* p, std::size_t count, std:
     return out;
 }
 
+// Writes the UTF-8 of `count` UCS-4 code points at `out` (room for 4 bytes each) and returns the
+// end; trailing NULs are padding, as numpy reads them. They are written, then trimmed from the
+// output: only a NUL code point encodes to a zero byte, and the forward loop is the fast one.
+std::uint8_t* put_ucs4(std::uint8_t* out, const char* p, std::size_t count, std::size_t row, const Problem& problem) {
+    std::uint8_t* const start = out;
+    out = put_ucs4_all(out, p, count, row, problem);
+    while (out > start && out[-1] == 0) --out;
+    return out;
+}
+
 // numpy str_ (UCS-4) and bytes_ arrays into a variable-width column, with the list rules: str for
 // VARCHAR, NCHAR and JSON; bytes for VARCHAR and the binary types.
 void strings_from_buffer(BindColumn& c, const BufferSource& src, const Problem& problem) {
@@ -371,25 +391,30 @@ void strings_from_buffer(BindColumn& c, const BufferSource& src, const Problem& 
     const std::size_t n = c.rows;
     const bool nulls = !c.is_null.empty();
     c.lengths.assign(n, 0);
-    // Room for the worst case (a UCS-4 code point is at most 4 UTF-8 bytes), trimmed at the end.
-    c.data.resize(n * static_cast<std::size_t>(src.size));
-    std::uint8_t* const start = c.data.data();
-    std::uint8_t* out = start;
+    // A row needs at most `row_max` bytes (a UCS-4 code point is at most 4 UTF-8 bytes). Start
+    // with room for one byte a code point, exact for ASCII, and grow when a row might not fit:
+    // sizing for the worst case zero-filled four times the bytes that ASCII text needs.
+    const auto row_max = static_cast<std::size_t>(src.size);
+    c.data.resize(text ? n * (row_max / 4) : n * row_max);
+    std::size_t used = 0;
     for (std::size_t i = 0; i < n; ++i) {
         if (nulls && c.is_null[i]) continue;
-        std::uint8_t* const before = out;
+        if (c.data.size() - used < row_max) c.data.resize(std::max(c.data.size() * 2, used + row_max));
+        std::uint8_t* const before = c.data.data() + used;
+        std::uint8_t* out = before;
         if (text) {
-            out = put_ucs4(out, src.at(i), static_cast<std::size_t>(src.size) / 4, i, problem);
+            out = put_ucs4(out, src.at(i), row_max / 4, i, problem);
         } else {
-            std::size_t len = static_cast<std::size_t>(src.size);
+            std::size_t len = row_max;
             const char* p = src.at(i);
             while (len > 0 && p[len - 1] == '\0') --len;
             if (len) std::memcpy(out, p, len);
             out += len;
         }
         c.lengths[i] = static_cast<std::int32_t>(out - before);
+        used += static_cast<std::size_t>(out - before);
     }
-    c.data.resize(static_cast<std::size_t>(out - start));
+    c.data.resize(used);
 }
 
 void fill_from_buffer(BindColumn& c, const BufferSource& src, const Problem& problem) {

@@ -136,6 +136,17 @@ def test_str_array_trailing_nuls_are_padding_as_in_numpy():
     assert same(column(VARCHAR, arr), column(VARCHAR, ["ab", "c"]))
 
 
+def test_str_arrays_wider_than_ascii_grow_the_column():
+    # Room starts at a byte a code point: rows of 4-byte UTF-8 make the column grow, at the
+    # start, after ASCII rows and at the end; NULs inside a value stay.
+    wide = "\U0001F600\u65e5\u00e9"
+    for values in ([wide] * 1000, ["abc"] * 999 + [wide], [wide] + ["x"] * 999, ["a\0b", wide, "\0\0c"] * 300):
+        arr = np.array(values)
+        a, b = column(NCHAR, arr), column(NCHAR, values)
+        assert same(a, b)
+        assert a.data == "".join(values).encode()
+
+
 def test_str_array_with_a_lone_surrogate_is_refused():
     arr = np.array(["ok", "bad \ud800"])
     with pytest.raises(ValueError, match=r"row 1: a lone surrogate"):
