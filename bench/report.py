@@ -70,7 +70,7 @@ class Table:
         a = self.args
         # fetch into Python objects: wall seconds, speed-up over the official client
         for key, label, target in (("fetchall", "fetchall: %s rows x 10 cols" % f"{a.rows:,}", 5),
-                                   ("iterate", "iterate rows", 5),
+                                   ("iterate", "iterate conn.query() rows" if t == "ws" else "iterate rows", 5),
                                    ("into_dict", "fetch_all_into_dict", 5),
                                    ("dataframe", "pandas DataFrame", 20)):
             o, o_why = self._cell(ours, key, a.rows, "ours %s %s" % (t, key))
