@@ -12,6 +12,13 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     return q;
 }
 
+// The remainder that goes with floor_div, in [0, b) for b > 0. Computed from a % b, not from
+// a - floor_div(a, b) * b: that product leaves int64 for ticks near its ends (INT64_MIN ns).
+inline std::int64_t floor_mod(std::int64_t a, std::int64_t b) {
+    const std::int64_t r = a % b;
+    return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+}
+
 // Days since 1970-01-01 -> proleptic Gregorian date (H. Hinnant's civil_from_days).
 inline void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
     z += 719468;

@@ -61,7 +61,7 @@ public:
         if (mode_ == TimestampMode::Int) return PyLong_FromLongLong(ticks);
         if (mode_ == TimestampMode::Display) return display_(ticks);
         const std::int64_t secs = floor_div(ticks, per_);
-        const std::int64_t frac = ticks - secs * per_;  // [0, per_)
+        const std::int64_t frac = floor_mod(ticks, per_);  // [0, per_)
         if (mode_ == TimestampMode::Rfc3339) return rfc3339(secs, frac);
         int us = static_cast<int>(precision_ == Precision::Milli   ? frac * 1000
                                   : precision_ == Precision::Micro ? frac

@@ -144,7 +144,7 @@ PyObject* DisplayTimestamps::operator()(std::int64_t ticks) {
 
     char frac[10];
     std::size_t nf = 0;
-    if (const std::int64_t nanos = (ticks - secs * per_) * nanos_per_tick_; nanos != 0) {
+    if (const std::int64_t nanos = floor_mod(ticks, per_) * nanos_per_tick_; nanos != 0) {
         int digits = 9;
         auto f = static_cast<std::uint64_t>(nanos);
         if (f % 1000000 == 0) {

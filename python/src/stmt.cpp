@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -168,7 +169,13 @@ std::int64_t datetime_ticks(PyObject* dt, Precision precision) {
             return ms;
         }
         case Precision::Micro: return total_us;
-        case Precision::Nano: return total_us * 1000;
+        case Precision::Nano: {
+            // int64 nanoseconds end in 2262: a later (or pre-1677) datetime has no ticks to bind.
+            std::int64_t ns = 0;
+            if (__builtin_mul_overflow(total_us, std::int64_t{1000}, &ns))
+                throw std::domain_error("is out of range for a nanosecond TIMESTAMP (1677-09-21 to 2262-04-11)");
+            return ns;
+        }
     }
     return total_us;
 }

@@ -208,6 +208,24 @@ def test_list_fast_paths_keep_the_rules():
     assert c.data == b"abcd\xc3\xa9" and c.lengths == [2, 0, 2, 2] and c.nulls == [False, True, False, False]
 
 
+
+def test_datetimes_beyond_int64_nanoseconds_are_refused():
+    import datetime as dt
+
+    utc = dt.timezone.utc
+    last = dt.datetime(2262, 4, 11, 23, 47, 16, 854775, tzinfo=utc)  # the last whole microsecond int64 ns holds
+    ns = lambda values: _taoslink.BindColumn(TIMESTAMP, values, 2, None, "ts")
+    assert ns([last]).data == (9223372036854775000).to_bytes(8, "little", signed=True)
+    first = dt.datetime(1677, 9, 21, 0, 12, 43, 145225, tzinfo=utc)
+    assert ns([first]).data == (-9223372036854775000).to_bytes(8, "little", signed=True)
+    for beyond in (last + dt.timedelta(microseconds=1), dt.datetime(9999, 1, 1, tzinfo=utc),
+                   first - dt.timedelta(microseconds=1)):
+        with pytest.raises(ValueError, match=r"ts \(TIMESTAMP\), row 1: .* is out of range for a nanosecond"):
+            ns([last, beyond])
+    # microseconds reach year 9999 and beyond: the same datetime binds there
+    us = _taoslink.BindColumn(TIMESTAMP, [dt.datetime(9999, 1, 1, tzinfo=utc)], 1, None, "ts")
+    assert int.from_bytes(us.data, "little", signed=True) == 253370764800 * 10**6
+
 @pytest.fixture
 def ws_conn(server):
     import taoslink

@@ -55,6 +55,26 @@ def reference(ticks: int, per: int, zone: dt.tzinfo, names: bool) -> str:
     return "%s %s%02d:%02d" % (text, sign, total // 3600, total // 60 % 60)
 
 
+def rfc3339_reference(ticks: int, per: int) -> str:
+    secs, frac = divmod(ticks, per)
+    digits = len(str(per)) - 1
+    days, sod = divmod(secs, 86400)
+    try:
+        date = dt.date.fromordinal(EPOCH.date().toordinal() + days)
+    except (OverflowError, ValueError):
+        return None  # beyond datetime's dates: not compared
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%0*dZ" % (date.year, date.month, date.day, sod // 3600, sod // 60 % 60,
+                                                   sod % 60, digits, frac)
+
+
+def utc_reference(ticks: int, per: int):
+    secs, frac = divmod(ticks, per)
+    try:
+        return EPOCH + dt.timedelta(seconds=secs, microseconds=frac * 1000000 // per)
+    except OverflowError:
+        return ticks  # outside datetime's range: the int ticks
+
+
 def sample_ticks(per: int) -> list:
     """Instants around the places where the text is easy to get wrong, and a random spread."""
     s = [0, 1700000000, 1678604400, 1699164000, 1680969600, 1696694400, -1, -86401, -1262304000,
@@ -103,6 +123,13 @@ def test_display_text_matches_the_rules(sim, ws_conn, dbname, precision):
             want = [reference(t, per, zone, names) for t in ticks]
             bad = [(t, g, w) for t, g, w in zip(ticks, got, want) if g != w]
             assert not bad, (zone, names, bad[:5])
+    # the other text and datetime modes split the same ticks into seconds and a fraction
+    got = [r[0] for r in ws_conn._native.query(sql).fetch_all(_taoslink.Converter(timestamps="rfc3339"))]
+    want = [rfc3339_reference(t, per) for t in ticks]
+    assert [g for g, w in zip(got, want) if w] == [w for w in want if w]
+    assert all(g.endswith("Z") for g, w in zip(got, want) if not w)  # years datetime has no date for
+    got = [r[0] for r in ws_conn._native.query(sql).fetch_all(_taoslink.Converter(timestamps="utc", nanos="datetime"))]
+    assert got == [utc_reference(t, per) for t in ticks]
 
 
 def test_display_converter_needs_a_zone():
