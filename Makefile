@@ -143,8 +143,10 @@ asan-test: $(STAMPS)/venv $(STAMPS)/venv-taospy
 	ln -s $(ROOT)/python/taos $(ROOT)/python/taosrest $(ROOT)/python/taosws $(ASAN_BUILD)/pypath/
 	preload="$$($(CXX) -print-file-name=libasan.so) $$($(CXX) -print-file-name=libstdc++.so)"
 	for lib in $$preload; do [ -f "$$lib" ] || { echo "asan-test: $(CXX) has no $$lib (GCC's libasan, libstdc++)"; exit 1; }; done
+	# --capture=sys: a sanitizer report goes to fd 2 and ends the process, so fd 2 must not be
+	# captured into a file that dies with it (the report would never be printed).
 	cd $(ROOT) && $(ASAN_ENV) LD_PRELOAD="$$preload" TAOSLINK_SANITIZER_PRELOAD="$$preload" PYTHONPATH=$(ASAN_BUILD)/pypath \
-	  TAOSLINK_FAKE_TAOSC_DIR=$(ASAN_BUILD)/tests/fake_taosc $(PY) -m pytest -q -rs -p no:cacheprovider tests/python tests/sim
+	  TAOSLINK_FAKE_TAOSC_DIR=$(ASAN_BUILD)/tests/fake_taosc $(PY) -m pytest -q -rs --capture=sys -p no:cacheprovider tests/python tests/sim
 
 # The threaded C++ tests under ThreadSanitizer.
 tsan-test: $(STAMPS)/apt
