@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import sys
 import threading
 import uuid
 
@@ -24,7 +25,7 @@ JOIN_BOUND = 120
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(JOIN_BOUND + 60, exit=True)
+    faulthandler.dump_traceback_later(JOIN_BOUND + 60, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
 

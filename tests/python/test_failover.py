@@ -39,7 +39,7 @@ WS_OPTS = "read_timeout=2&connect_timeout=2&conn_retries=3&retry_backoff_ms=50&r
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(240, exit=True)
+    faulthandler.dump_traceback_later(240, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import sys
 import time
 import urllib.parse
 import uuid
@@ -35,7 +36,7 @@ TRANSPORTS = ("http", "ws", "taos")
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(90, exit=True)      # a hang fails loudly, with stacks
+    faulthandler.dump_traceback_later(90, exit=True, file=sys.__stderr__)  # a hang fails loudly, with stacks
     yield
     faulthandler.cancel_dump_traceback_later()
 

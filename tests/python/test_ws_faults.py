@@ -14,6 +14,7 @@ import faulthandler
 import json
 import os
 import socket
+import sys
 import time
 import urllib.request
 import uuid
@@ -34,7 +35,7 @@ ROWS = 10000            # 3 raw blocks of at most 4096 rows
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(WATCHDOG, exit=True)
+    faulthandler.dump_traceback_later(WATCHDOG, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
 
