@@ -20,14 +20,13 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 from . import _taoslink
 from .columnar import require
 from .errors import InterfaceError, NotSupportedError, ProgrammingError
-from .stmt import bind_column
+from .stmt import bind_column, datetime64_ticks
 
 if TYPE_CHECKING:  # pragma: no cover
     from .connection import Connection
 
 __all__ = ["insert"]
 
-_UNITS = {0: "ms", 1: "us", 2: "ns"}
 _CODES = {"ms": 0, "us": 1, "ns": 2}
 _TIMESTAMP = 9
 
@@ -112,13 +111,6 @@ def _columns(data: Any) -> List[Tuple[str, Any, Any]]:
         return out
     raise ProgrammingError("bulk insert takes a pandas DataFrame, a pyarrow Table or RecordBatch, or a dict "
                            "of columns; got %s" % type(data).__name__)
-
-
-def _ticks(values: Any, precision: int) -> Tuple[Any, Any]:
-    """datetime64 values -> int64 ticks of the table's precision, and NaT as a mask."""
-    isnat = values != values
-    ticks = values.astype("datetime64[%s]" % _UNITS[precision]).view("int64")
-    return ticks, (isnat if isnat.any() else None)
 
 
 def _slice(values: Any, mask: Any, idx: Any) -> Tuple[Any, Any]:
@@ -214,7 +206,7 @@ def insert(conn: "Connection", table: str, data: Any, *, tbname: Optional[str] =
             known = ", ".join(n for n, _ in schema.values())
             raise ProgrammingError("%s has no column %r (it has %s)" % (table, name, known))
         if _is_numpy(values) and values.dtype.kind == "M":
-            values, nat = _ticks(values, precision)
+            values, nat = datetime64_ticks(values, precision, name)
             mask = nat if mask is None else (mask | nat if nat is not None else mask)
         by_name[key] = (schema[key][0], schema[key][1], values, mask)
 

@@ -40,6 +40,7 @@ _PRECISIONS = {"ms": 0, "us": 1, "u": 1, "ns": 2, 0: 0, 1: 1, 2: 2}
 _NUMPY_KINDS = {("b", 1): 1, ("i", 1): 2, ("i", 2): 3, ("i", 4): 4, ("i", 8): 5, ("u", 1): 11, ("u", 2): 12,
                 ("u", 4): 13, ("u", 8): 14, ("f", 4): 6, ("f", 8): 7}
 _DT64_UNITS = {0: "ms", 1: "us", 2: "ns"}
+_TICKS_PER_SECOND = {0: 1000, 1: 1000000, 2: 1000000000}
 
 
 def type_code(t: Union[int, str]) -> int:
@@ -57,6 +58,24 @@ def type_code(t: Union[int, str]) -> int:
 
 def _is_numpy(values: Any) -> bool:
     return type(values).__module__.startswith("numpy") and hasattr(values, "dtype")
+
+
+def datetime64_ticks(values: Any, precision: int, label: str = "",
+                     error: Type[Exception] = ProgrammingError) -> "tuple[Any, Any]":
+    """A datetime64 array as int64 ticks of ``precision`` (0 ms, 1 us, 2 ns), and its NaT mask
+    (None without NaT). numpy wraps around when a value does not fit the finer unit (a
+    datetime64[us] of year 9999 as ns): such a value is an error naming its row, not another time."""
+    isnat = values != values
+    ticks = values.astype("datetime64[%s]" % _DT64_UNITS[precision]).view("int64")
+    # As whole seconds the same values do not wrap (int64 seconds span 292 billion years): the
+    # ticks must floor back to them.
+    seconds = values.astype("datetime64[s]").view("int64")
+    wrapped = (ticks // _TICKS_PER_SECOND[precision] != seconds) & ~isnat
+    if wrapped.any():
+        row = int(wrapped.argmax())
+        raise error("%s (TIMESTAMP), row %d: %s is out of range for a %s TIMESTAMP"
+                    % (label or "values", row, values[row], _DT64_UNITS[precision]))
+    return ticks, (isnat if isnat.any() else None)
 
 
 def _numpy_type(values: Any) -> Optional[int]:
@@ -88,12 +107,9 @@ def bind_column(code: Union[int, str, None], values: Any, precision: Union[int, 
                 raise error("%s: cannot infer a TDengine type from numpy dtype %s; pass types="
                             % (label or "values", values.dtype))
         if values.dtype.kind == "M":
-            # datetime64 -> int64 ticks in the column's precision; NaT is NULL.
-            isnat = values != values
-            ticks = values.astype("datetime64[%s]" % _DT64_UNITS[prec]).view("int64")
-            if isnat.any():
+            values, isnat = datetime64_ticks(values, prec, label, error)
+            if isnat is not None:
                 nulls = isnat if nulls is None else (nulls | isnat)
-            values = ticks
     elif code is None:
         raise error("%s: a type is needed for a list of values (types=[...])" % (label or "values"))
     try:

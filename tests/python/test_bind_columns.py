@@ -226,6 +226,17 @@ def test_datetimes_beyond_int64_nanoseconds_are_refused():
     us = _taoslink.BindColumn(TIMESTAMP, [dt.datetime(9999, 1, 1, tzinfo=utc)], 1, None, "ts")
     assert int.from_bytes(us.data, "little", signed=True) == 253370764800 * 10**6
 
+
+def test_datetime64_arrays_are_ticks_of_the_precision_and_never_wrap():
+    ts = np.array(["1969-12-31T23:59:59.999999", "NaT", "2262-04-11T23:47:16.854775"], dtype="datetime64[us]")
+    c = bind_column(TIMESTAMP, ts, "ns", "ts")
+    assert np.frombuffer(c.data, "<i8")[[0, 2]].tolist() == [-1000, 9223372036854775000] and c.nulls == [False, True, False]
+    assert np.frombuffer(bind_column(TIMESTAMP, ts, "ms", "ts").data, "<i8")[[0, 2]].tolist() == [-1, 9223372036854]
+    late = np.array(["2024-01-01", "2262-04-11T23:47:16.854776"], dtype="datetime64[us]")
+    with pytest.raises(ProgrammingError, match=r"ts \(TIMESTAMP\), row 1: 2262-04-11T23:47:16.854776 is out of range"):
+        bind_column(TIMESTAMP, late, "ns", "ts")
+    assert np.frombuffer(bind_column(TIMESTAMP, late, "us", "ts").data, "<i8")[1] == 9223372036854776
+
 @pytest.fixture
 def ws_conn(server):
     import taoslink

@@ -141,3 +141,17 @@ def test_bad_input_is_a_clear_error(conn, dbname):
     with pytest.raises((taoslink.ProgrammingError, taoslink.DatabaseError)):
         taoslink.bulk.insert(conn, "%s.t" % dbname, {"ts": ts, "i": ["x", "y"]})
     assert _read(conn, "select count(*) from %s.t" % dbname)[0][0] == 0
+
+
+def test_datetimes_beyond_the_tables_precision_are_refused(conn, dbname):
+    # numpy wraps a datetime64[us] of year 9999 around when it is made nanoseconds; pandas 3 and
+    # Arrow keep microsecond timestamps, so such a value reaches an ns table's insert as it is.
+    _table(conn, dbname, "ns")
+    ts = np.array(["2024-01-01T00:00:00", "9999-01-01T00:00:00"], dtype="datetime64[us]")
+    frame = pd.DataFrame({"ts": ts, "i": [1, 2]})
+    for data in (frame, pa.Table.from_pandas(frame, preserve_index=False), {"ts": ts, "i": np.array([1, 2])}):
+        with pytest.raises(taoslink.ProgrammingError, match=r"ts \(TIMESTAMP\), row 1: 9999-01-01.* out of range"):
+            taoslink.bulk.insert(conn, "%s.t" % dbname, data)
+    assert _read(conn, "select count(*) from %s.t" % dbname)[0][0] == 0
+    taoslink.bulk.insert(conn, "%s.t" % dbname, {"ts": ts[:1], "i": np.array([1])})  # the same unit, in range
+    assert _read(conn, "select ts from %s.t" % dbname)[0][0] == 1704067200000000000
