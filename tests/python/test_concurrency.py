@@ -8,15 +8,14 @@ CONCURRENCY_THREADS (default 8) and CONCURRENCY_ROUNDS (default 100) scale the l
 
 from __future__ import annotations
 
-import faulthandler
 import os
-import sys
 import threading
 import uuid
 
 import pytest
 
 import taoslink
+from hang_guard import hang_guard
 
 THREADS = int(os.environ.get("CONCURRENCY_THREADS", "8"))
 ROUNDS = int(os.environ.get("CONCURRENCY_ROUNDS", "100"))
@@ -25,9 +24,8 @@ JOIN_BOUND = 120
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(JOIN_BOUND + 60, exit=True, file=sys.__stderr__)
-    yield
-    faulthandler.cancel_dump_traceback_later()
+    with hang_guard(JOIN_BOUND + 60):
+        yield
 
 
 def run_threads(work) -> None:

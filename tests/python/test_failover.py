@@ -11,7 +11,6 @@ Simulator only; loopback only. FAILOVER_RESTARTS (default 3) sets the number of 
 
 from __future__ import annotations
 
-import faulthandler
 import os
 import random
 import re
@@ -27,6 +26,7 @@ import pytest
 
 import taoslink
 from child_env import child_env
+from hang_guard import hang_guard
 
 SIM = Path(__file__).resolve().parents[2] / "tests" / "sim" / "run_sim.py"
 
@@ -39,9 +39,8 @@ WS_OPTS = "read_timeout=2&connect_timeout=2&conn_retries=3&retry_backoff_ms=50&r
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(240, exit=True, file=sys.__stderr__)
-    yield
-    faulthandler.cancel_dump_traceback_later()
+    with hang_guard(240):
+        yield
 
 
 def dsn(port: int, transport: str) -> str:

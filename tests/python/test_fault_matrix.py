@@ -13,9 +13,7 @@ Simulator only (faults are armed with POST /-/sim/fault); loopback only.
 
 from __future__ import annotations
 
-import faulthandler
 import os
-import sys
 import time
 import urllib.parse
 import uuid
@@ -23,6 +21,7 @@ import uuid
 import pytest
 
 import taoslink
+from hang_guard import hang_guard
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("TAOSLINK_TEST_REST_URL", "").strip()),
                                 reason="fault injection needs the simulator")
@@ -36,9 +35,8 @@ TRANSPORTS = ("http", "ws", "taos")
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(90, exit=True, file=sys.__stderr__)  # a hang fails loudly, with stacks
-    yield
-    faulthandler.cancel_dump_traceback_later()
+    with hang_guard(90):
+        yield
 
 
 def dsn(server, transport: str, db: str = "") -> str:

@@ -10,11 +10,9 @@ watchdog kills the run (with a traceback) if a test still hangs after WATCHDOG s
 
 from __future__ import annotations
 
-import faulthandler
 import json
 import os
 import socket
-import sys
 import time
 import urllib.request
 import uuid
@@ -22,6 +20,7 @@ import uuid
 import pytest
 
 import taoslink
+from hang_guard import hang_guard
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("TAOSLINK_TEST_REST_URL", "").strip()), reason="WebSocket fault injection needs the simulator "
@@ -35,9 +34,8 @@ ROWS = 10000            # 3 raw blocks of at most 4096 rows
 
 @pytest.fixture(autouse=True)
 def watchdog():
-    faulthandler.dump_traceback_later(WATCHDOG, exit=True, file=sys.__stderr__)
-    yield
-    faulthandler.cancel_dump_traceback_later()
+    with hang_guard(WATCHDOG):
+        yield
 
 
 def ws_dsn(sim, db: str = "", opts: str = OPTS) -> str:
