@@ -6,6 +6,7 @@ float and str. Both must give the same bytes, NULL flags and errors; these tests
 path to the list path, value for value.
 """
 
+import datetime as dt
 import math
 
 import pytest
@@ -208,10 +209,7 @@ def test_list_fast_paths_keep_the_rules():
     assert c.data == b"abcd\xc3\xa9" and c.lengths == [2, 0, 2, 2] and c.nulls == [False, True, False, False]
 
 
-
 def test_datetimes_beyond_int64_nanoseconds_are_refused():
-    import datetime as dt
-
     utc = dt.timezone.utc
     last = dt.datetime(2262, 4, 11, 23, 47, 16, 854775, tzinfo=utc)  # the last whole microsecond int64 ns holds
     ns = lambda values: _taoslink.BindColumn(TIMESTAMP, values, 2, None, "ts")
@@ -236,6 +234,7 @@ def test_datetime64_arrays_are_ticks_of_the_precision_and_never_wrap():
     with pytest.raises(ProgrammingError, match=r"ts \(TIMESTAMP\), row 1: 2262-04-11T23:47:16.854776 is out of range"):
         bind_column(TIMESTAMP, late, "ns", "ts")
     assert np.frombuffer(bind_column(TIMESTAMP, late, "us", "ts").data, "<i8")[1] == 9223372036854776
+
 
 @pytest.fixture
 def ws_conn(server):

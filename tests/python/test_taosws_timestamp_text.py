@@ -55,7 +55,7 @@ def reference(ticks: int, per: int, zone: dt.tzinfo, names: bool) -> str:
     return "%s %s%02d:%02d" % (text, sign, total // 3600, total // 60 % 60)
 
 
-def rfc3339_reference(ticks: int, per: int) -> str:
+def rfc3339_reference(ticks: int, per: int) -> "str | None":
     secs, frac = divmod(ticks, per)
     digits = len(str(per)) - 1
     days, sod = divmod(secs, 86400)
